@@ -1,0 +1,1 @@
+"""Adapters: the ports of `application` implemented with real technology."""

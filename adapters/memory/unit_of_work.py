@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from adapters.memory.sessions import InMemorySessionRepository
+from adapters.memory.store import InMemoryStore
+from adapters.memory.users import InMemoryUserRepository
+from application.ports import UnitOfWork
+
+
+class InMemoryUnitOfWork(UnitOfWork):
+    """A transaction over an InMemoryStore: works on copies of the tables and swaps them in
+    on commit, so an exception or a missing commit leaves the store untouched."""
+
+    def __init__(self, store: InMemoryStore) -> None:
+        self._store = store
+        self.committed = False
+
+    async def __aenter__(self) -> Self:
+        await self._store.lock.acquire()
+        self._work = {name: dict(rows) for name, rows in self._store.tables.items()}
+        for name in ("users", "sessions"):
+            self._work.setdefault(name, {})
+        self.users = InMemoryUserRepository(self._work["users"])
+        self.sessions = InMemorySessionRepository(self._work["sessions"])
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._store.lock.release()
+
+    async def commit(self) -> None:
+        self._store.tables.update({name: dict(rows) for name, rows in self._work.items()})
+        self.committed = True

@@ -1,0 +1,100 @@
+"""Signed tokens with PyJWT: algorithm pinned, claims required, issuer and audience checked."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import jwt
+
+from application.ports import Clock, TokenService
+from domain.errors import InvalidToken
+from domain.tokens import TokenClaims, TokenPair, TokenType
+
+SUPPORTED_ALGORITHMS = ("HS256", "HS384", "HS512")
+REQUIRED_CLAIMS = ["exp", "iat", "sub", "jti", "sid", "type", "iss", "aud"]
+# The JOSE `typ` header tells the two kinds apart even before the payload is read (RFC 9068).
+HEADER_TYPES = {TokenType.ACCESS: "at+jwt", TokenType.REFRESH: "refresh+jwt"}
+
+
+class PyJwtTokenService(TokenService):
+    """HMAC-signed JWTs. Anything but the configured algorithm (`none` included) is refused."""
+
+    def __init__(
+        self,
+        *,
+        secret_key: str,
+        algorithm: str,
+        access_ttl: timedelta,
+        refresh_ttl: timedelta,
+        clock: Clock,
+        issuer: str = "hexapi",
+        audience: str = "hexapi",
+    ) -> None:
+        if algorithm not in SUPPORTED_ALGORITHMS:
+            raise ValueError(f"unsupported JWT algorithm {algorithm!r}")
+        self._key, self._algorithm = secret_key, algorithm
+        self._access_ttl, self._refresh_ttl = access_ttl, refresh_ttl
+        self._clock, self._issuer, self._audience = clock, issuer, audience
+
+    def issue_pair(self, user_id: uuid.UUID, session_id: uuid.UUID) -> TokenPair:
+        now = self._clock.now()
+        refresh_id = uuid.uuid4()
+        access = self._encode(TokenType.ACCESS, user_id, session_id, uuid.uuid4(), now)
+        refresh = self._encode(TokenType.REFRESH, user_id, session_id, refresh_id, now)
+        return TokenPair(
+            access_token=access,
+            refresh_token=refresh,
+            refresh_token_id=refresh_id,
+            access_expires_in=int(self._access_ttl.total_seconds()),
+            refresh_expires_at=now + self._refresh_ttl,
+        )
+
+    def decode(
+        self, token: str, expected: TokenType, *, allow_expired: bool = False
+    ) -> TokenClaims:
+        try:
+            header = jwt.get_unverified_header(token)
+            payload = jwt.decode(
+                token,
+                self._key,
+                algorithms=[self._algorithm],
+                audience=self._audience,
+                issuer=self._issuer,
+                options={"require": REQUIRED_CLAIMS, "verify_exp": not allow_expired},
+            )
+            if header.get("typ") != HEADER_TYPES[expected] or payload["type"] != expected.value:
+                raise InvalidToken()
+            return TokenClaims(
+                user_id=uuid.UUID(payload["sub"]),
+                session_id=uuid.UUID(payload["sid"]),
+                token_id=uuid.UUID(payload["jti"]),
+                type=expected,
+                issued_at=datetime.fromtimestamp(payload["iat"], UTC),
+                expires_at=datetime.fromtimestamp(payload["exp"], UTC),
+            )
+        except (jwt.PyJWTError, ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise InvalidToken() from exc
+
+    def _encode(
+        self,
+        kind: TokenType,
+        user_id: uuid.UUID,
+        session_id: uuid.UUID,
+        token_id: uuid.UUID,
+        now: datetime,
+    ) -> str:
+        ttl = self._access_ttl if kind is TokenType.ACCESS else self._refresh_ttl
+        claims = {
+            "sub": str(user_id),
+            "sid": str(session_id),
+            "jti": str(token_id),
+            "type": kind.value,
+            "iat": int(now.timestamp()),
+            "exp": int((now + ttl).timestamp()),
+            "iss": self._issuer,
+            "aud": self._audience,
+        }
+        return jwt.encode(
+            claims, self._key, algorithm=self._algorithm, headers={"typ": HEADER_TYPES[kind]}
+        )

@@ -1,0 +1,1 @@
+"""SQLAlchemy Core adapters for SQLite (aiosqlite) and PostgreSQL (asyncpg)."""

@@ -1,0 +1,1 @@
+"""Use cases and the ports they drive. Imports the domain and the standard library only."""

@@ -1,0 +1,20 @@
+"""The ports of the hexagon: what the use cases need from the outside world."""
+
+from application.ports.clock import Clock
+from application.ports.passwords import PasswordHasher
+from application.ports.principals import PrincipalLookup
+from application.ports.sessions import SessionRepository
+from application.ports.tokens import TokenService
+from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from application.ports.users import UserRepository
+
+__all__ = [
+    "Clock",
+    "PasswordHasher",
+    "PrincipalLookup",
+    "SessionRepository",
+    "TokenService",
+    "UnitOfWork",
+    "UnitOfWorkFactory",
+    "UserRepository",
+]

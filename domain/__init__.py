@@ -1,0 +1,1 @@
+"""The core of hexapi: entities, value objects, rules and errors. Standard library only."""

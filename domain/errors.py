@@ -1,0 +1,90 @@
+"""Errors the core raises. They know nothing of HTTP: the entrypoints map them to statuses."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every error the core raises on purpose; `code` is stable for clients."""
+
+    code = "error"
+    default_detail = "The request could not be completed."
+
+    def __init__(self, detail: str | None = None, *, code: str | None = None) -> None:
+        self.detail = detail or self.default_detail
+        if code is not None:
+            self.code = code
+        super().__init__(self.detail)
+
+
+class NotFound(DomainError):
+    code = "not_found"
+    default_detail = "Not found."
+
+
+class Conflict(DomainError):
+    """The request conflicts with the current state (`email_taken`, `last_superuser` …)."""
+
+    code = "conflict"
+    default_detail = "The request conflicts with the current state."
+
+
+class EmailTaken(Conflict):
+    code = "email_taken"
+    default_detail = "A user with this e-mail already exists."
+
+
+class PermissionDenied(DomainError):
+    code = "forbidden"
+    default_detail = "You are not allowed to do this."
+
+
+class InactiveUser(PermissionDenied):
+    code = "inactive_user"
+    default_detail = "This account is inactive."
+
+
+class NotAuthenticated(DomainError):
+    code = "not_authenticated"
+    default_detail = "Not authenticated."
+
+
+class InvalidToken(NotAuthenticated):
+    code = "invalid_token"
+    default_detail = "The token is invalid, expired or revoked."
+
+
+class InvalidCredentials(NotAuthenticated):
+    code = "invalid_credentials"
+    default_detail = "Incorrect e-mail or password."
+
+
+class InvalidPassword(DomainError):
+    """A well-formed request whose current password is wrong (not an authentication failure)."""
+
+    code = "invalid_password"
+    default_detail = "The current password is incorrect."
+
+
+class PolicyViolation(DomainError):
+    """A value breaks a rule of the domain (password policy, e-mail syntax …)."""
+
+    code = "validation_error"
+    default_detail = "The value is not acceptable."
+
+    def __init__(self, detail: str | None = None, *, field: str = "value") -> None:
+        super().__init__(detail)
+        self.field = field
+
+
+class RateLimited(DomainError):
+    code = "rate_limited"
+    default_detail = "Too many attempts; try again later."
+
+    def __init__(self, retry_after: int, detail: str | None = None) -> None:
+        super().__init__(detail)
+        self.retry_after = max(1, int(retry_after))
+
+
+class ServiceUnavailable(DomainError):
+    code = "service_unavailable"
+    default_detail = "A required backend is unavailable; try again shortly."

@@ -1,0 +1,31 @@
+"""The password policy of the contract, as one pure function."""
+
+from __future__ import annotations
+
+from domain.errors import PolicyViolation
+
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 128
+
+
+def password_problems(password: str, email: str | None = None) -> list[str]:
+    """Every rule the password breaks, in words for people; empty when it is acceptable."""
+    problems: list[str] = []
+    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+        problems.append(f"must be {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters long")
+    if not any(c.isupper() for c in password):
+        problems.append("must contain an upper-case letter")
+    if not any(c.islower() for c in password):
+        problems.append("must contain a lower-case letter")
+    if not any(c.isdigit() for c in password):
+        problems.append("must contain a digit")
+    if email is not None and password.casefold() == email.strip().casefold():
+        problems.append("must not be the e-mail address")
+    return problems
+
+
+def check_password_policy(password: str, email: str | None = None) -> None:
+    """Raise PolicyViolation naming every rule the password breaks."""
+    problems = password_problems(password, email)
+    if problems:
+        raise PolicyViolation("password " + "; ".join(problems), field="password")

@@ -1,0 +1,115 @@
+"""The `hexapi` command: serve, migrate, create-superuser."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+
+from pydantic import ValidationError
+
+from entrypoints.settings import Settings, describe_errors
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="hexapi", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="migrate the database, then serve HTTP")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--reload", action="store_true")
+
+    commands.add_parser("migrate", help="bring the database schema to the latest migration")
+
+    superuser = commands.add_parser("create-superuser", help="create a superuser account")
+    superuser.add_argument("--email", required=True)
+    superuser.add_argument("--name", required=True)
+
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        for line in describe_errors(exc):
+            print(f"hexapi: {line}", file=sys.stderr)
+        return 2
+
+    if args.command == "migrate":
+        asyncio.run(_migrate(settings))
+        print("database is at the latest migration")
+        return 0
+    if args.command == "create-superuser":
+        return asyncio.run(_create_superuser(settings, args.email, args.name))
+    return _serve(settings, args)
+
+
+async def _migrate(settings: Settings) -> None:
+    if settings.storage == "memory":
+        return
+    from adapters.sqlalchemy.engine import build_engine
+    from adapters.sqlalchemy.migrate import upgrade_to_head
+
+    engine = build_engine(settings.database_url)
+    try:
+        await upgrade_to_head(engine)
+    finally:
+        await engine.dispose()
+
+
+async def _create_superuser(settings: Settings, email: str, name: str) -> int:
+    from application.registration import NewAccount
+    from domain.errors import DomainError
+    from entrypoints.container import build_container, close_container
+
+    password = _read_password()
+    await _migrate(settings)
+    container = build_container(settings)
+    try:
+        user = await container.register_user()(
+            NewAccount(email=email, name=name, password=password, is_superuser=True)
+        )
+    except DomainError as exc:
+        print(f"hexapi: {exc.detail}", file=sys.stderr)
+        return 1
+    finally:
+        await close_container(container)
+    print(f"created superuser {user.email} ({user.id})")
+    return 0
+
+
+def _read_password() -> str:
+    if not sys.stdin.isatty():
+        password = os.environ.get("HEXAPI_PASSWORD")
+        if not password:
+            raise SystemExit("hexapi: set HEXAPI_PASSWORD when there is no terminal")
+        return password
+    password = getpass.getpass("Password: ")
+    if getpass.getpass("Password (again): ") != password:
+        raise SystemExit("hexapi: the passwords differ")
+    return password
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    if settings.storage == "memory" and args.workers > 1:
+        print("hexapi: the memory backend cannot be shared by several workers", file=sys.stderr)
+        return 2
+    asyncio.run(_migrate(settings))
+    uvicorn.run(
+        "entrypoints.http.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=None if args.reload else args.workers,
+        reload=args.reload,
+        proxy_headers=True,
+    )
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,82 @@
+"""The composition root: which adapter plays which port, decided by settings alone."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from dependency_injector import containers, providers
+
+from adapters.clock import SystemClock
+from adapters.memory.principals import InMemoryPrincipalLookup
+from adapters.memory.store import InMemoryStore
+from adapters.memory.unit_of_work import InMemoryUnitOfWork
+from adapters.security.argon2 import Argon2PasswordHasher
+from adapters.security.jwt import PyJwtTokenService
+from adapters.sqlalchemy.engine import build_engine
+from adapters.sqlalchemy.principals import SqlAlchemyPrincipalLookup
+from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
+from application.auth import Authenticate, LogIn, LogOut, RefreshTokens
+from application.registration import EnsureSuperuser, RegisterUser
+from entrypoints.secrets import resolve_secret_key
+from entrypoints.settings import Settings
+
+
+class Container(containers.DeclarativeContainer):
+    settings = providers.Dependency(instance_of=Settings)
+    storage = providers.Callable(lambda s: s.storage, settings)
+
+    clock = providers.Singleton(SystemClock)
+    hasher = providers.Singleton(
+        Argon2PasswordHasher, max_workers=settings.provided.password_hash_workers
+    )
+    tokens = providers.Singleton(
+        PyJwtTokenService,
+        secret_key=providers.Singleton(resolve_secret_key, settings),
+        algorithm=settings.provided.jwt_algorithm,
+        access_ttl=providers.Callable(
+            lambda m: timedelta(minutes=m), settings.provided.access_token_expire_minutes
+        ),
+        refresh_ttl=providers.Callable(
+            lambda d: timedelta(days=d), settings.provided.refresh_token_expire_days
+        ),
+        clock=clock,
+    )
+
+    engine = providers.Singleton(
+        build_engine,
+        settings.provided.database_url,
+        pool_size=settings.provided.db_pool_size,
+        max_overflow=settings.provided.db_max_overflow,
+        pool_timeout=settings.provided.db_timeout_seconds,
+        statement_timeout=settings.provided.db_timeout_seconds,
+    )
+    memory_store = providers.Singleton(InMemoryStore)
+
+    uow = providers.Selector(
+        storage,
+        memory=providers.Factory(InMemoryUnitOfWork, memory_store),
+        sqlalchemy=providers.Factory(SqlAlchemyUnitOfWork, engine),
+    )
+    principals = providers.Selector(
+        storage,
+        memory=providers.Singleton(InMemoryPrincipalLookup, memory_store, clock),
+        sqlalchemy=providers.Singleton(SqlAlchemyPrincipalLookup, engine, clock),
+    )
+
+    register_user = providers.Factory(RegisterUser, uow=uow.provider, hasher=hasher, clock=clock)
+    ensure_superuser = providers.Factory(EnsureSuperuser, register=register_user, uow=uow.provider)
+    log_in = providers.Factory(LogIn, uow=uow.provider, hasher=hasher, tokens=tokens, clock=clock)
+    refresh_tokens = providers.Factory(RefreshTokens, uow=uow.provider, tokens=tokens, clock=clock)
+    log_out = providers.Factory(LogOut, uow=uow.provider, tokens=tokens, clock=clock)
+    authenticate = providers.Singleton(Authenticate, tokens=tokens, principals=principals)
+
+
+def build_container(settings: Settings) -> Container:
+    return Container(settings=settings)
+
+
+async def close_container(container: Container) -> None:
+    """Release pools and threads; safe to call whatever was used."""
+    if container.settings().storage == "sqlalchemy":
+        await container.engine().dispose()
+    container.hasher().close()

@@ -1,0 +1,126 @@
+"""One table from domain errors to HTTP, and the handlers that give every error one shape."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from domain.errors import (
+    Conflict,
+    DomainError,
+    InvalidPassword,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+    PolicyViolation,
+    RateLimited,
+    ServiceUnavailable,
+)
+from entrypoints.http.schemas.common import ErrorBody, ValidationErrorBody
+
+log = logging.getLogger("hexapi.errors")
+
+ERRORS: dict[type[DomainError], int] = {
+    InvalidPassword: 400,
+    NotAuthenticated: 401,
+    PermissionDenied: 403,
+    NotFound: 404,
+    Conflict: 409,
+    PolicyViolation: 422,
+    RateLimited: 429,
+    ServiceUnavailable: 503,
+}
+# Codes for errors raised by the framework itself (routing, body limits …).
+STATUS_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "rate_limited",
+    503: "service_unavailable",
+}
+SECRET_FIELDS = {"password", "new_password", "current_password", "token", "refresh_token"}
+
+
+def status_for(error: DomainError) -> int:
+    for cls in type(error).__mro__:
+        if cls in ERRORS:
+            return ERRORS[cls]
+    return 400
+
+
+def error_response(status: int, detail: str, code: str, headers: dict[str, str] | None = None):
+    headers = dict(headers or {})
+    if status == 401:
+        headers.setdefault("WWW-Authenticate", "Bearer")
+    return JSONResponse({"detail": detail, "code": code}, status_code=status, headers=headers)
+
+
+def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for the error statuses a route can return."""
+    documented: dict[int | str, dict[str, Any]] = {}
+    for status in statuses:
+        model = ValidationErrorBody if status == 422 else ErrorBody
+        entry: dict[str, Any] = {"model": model, "description": HTTPStatus(status).phrase}
+        if status == 401:
+            entry["headers"] = {"WWW-Authenticate": {"schema": {"type": "string"}}}
+        if status == 429:
+            entry["headers"] = {"Retry-After": {"schema": {"type": "integer"}}}
+        documented[status] = entry
+    return documented
+
+
+def _validation_problems(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    problems = []
+    for error in errors:
+        problem = {k: v for k, v in error.items() if k != "url"}
+        if set(map(str, problem.get("loc", ()))) & SECRET_FIELDS:
+            problem.pop("input", None)  # never echo a password or token back
+        problems.append(problem)
+    return jsonable_encoder(problems)
+
+
+async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    status = status_for(exc)
+    if isinstance(exc, PolicyViolation):
+        problem = {"type": "value_error", "loc": ["body", exc.field], "msg": exc.detail}
+        return JSONResponse({"detail": [problem], "code": exc.code}, status_code=422)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+    return error_response(status, exc.detail, exc.code, headers)
+
+
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    body = {"detail": _validation_problems(list(exc.errors())), "code": "validation_error"}
+    return JSONResponse(body, status_code=422)
+
+
+async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    phrase = HTTPStatus(exc.status_code).phrase
+    code = STATUS_CODES.get(exc.status_code, phrase.lower().replace(" ", "_"))
+    detail = exc.detail if isinstance(exc.detail, str) else phrase
+    return error_response(exc.status_code, detail, code, exc.headers)
+
+
+async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    log.error("unhandled error", exc_info=exc)
+    return error_response(500, "Internal server error.", "internal_error")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, status
+from fastapi.security import OAuth2PasswordRequestForm
+
+from application.auth import LogIn, LogOut, RefreshTokens
+from application.registration import NewAccount, RegisterUser
+from entrypoints.http.dependencies import use
+from entrypoints.http.errors import responses
+from entrypoints.http.schemas.auth import RefreshRequest, RegisterRequest, Token
+from entrypoints.http.schemas.users import UserOut
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+
+@router.post(
+    "/register",
+    status_code=status.HTTP_201_CREATED,
+    responses=responses(409, 422),
+    description=RegisterUser.__doc__,
+)
+async def register(
+    body: RegisterRequest, register_user: Annotated[RegisterUser, use("register_user")]
+) -> UserOut:
+    user = await register_user(NewAccount(email=body.email, name=body.name, password=body.password))
+    return UserOut.from_user(user)
+
+
+@router.post("/login", responses=responses(401, 403, 422, 429), description=LogIn.__doc__)
+async def login(
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    log_in: Annotated[LogIn, use("log_in")],
+) -> Token:
+    return Token.from_pair(await log_in(form.username, form.password))
+
+
+@router.post("/refresh", responses=responses(401, 422), description=RefreshTokens.__doc__)
+async def refresh(
+    body: RefreshRequest, refresh_tokens: Annotated[RefreshTokens, use("refresh_tokens")]
+) -> Token:
+    return Token.from_pair(await refresh_tokens(body.refresh_token))
+
+
+@router.post(
+    "/logout",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=responses(401, 422),
+    description=LogOut.__doc__,
+)
+async def logout(body: RefreshRequest, log_out: Annotated[LogOut, use("log_out")]) -> None:
+    await log_out(body.refresh_token)

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
+
+from domain.passwords import password_problems
+from domain.tokens import TokenPair
+from entrypoints.http.schemas.common import Email, Name, RequestModel, Secret
+
+
+class RegisterRequest(RequestModel):
+    email: Email
+    name: Name
+    password: Secret = Field(
+        description="8 to 128 characters, with an upper-case letter, a lower-case letter and a"
+        " digit; not the e-mail address."
+    )
+
+    @field_validator("password")
+    @classmethod
+    def _password_policy(cls, password: str, info: ValidationInfo) -> str:
+        problems = password_problems(password, info.data.get("email"))
+        if problems:
+            raise ValueError("password " + "; ".join(problems))
+        return password
+
+
+class RefreshRequest(RequestModel):
+    refresh_token: Secret
+
+
+class Token(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105 - the OAuth2 scheme name
+    expires_in: int = Field(description="Lifetime of the access token in seconds.")
+
+    @classmethod
+    def from_pair(cls, pair: TokenPair) -> Token:
+        return cls(
+            access_token=pair.access_token,
+            refresh_token=pair.refresh_token,
+            expires_in=pair.access_expires_in,
+        )

@@ -1,0 +1,81 @@
+"""Configuration from the environment or a `.env` file; names as in the contract."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+MIN_PRODUCTION_SECRET_LENGTH = 32
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+    TEST = "test"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    app_env: Environment = Environment.DEVELOPMENT
+    database_url: str = "sqlite+aiosqlite:///./data/hexapi.db"
+    data_dir: Path = Path("./data")
+    secret_key: str | None = Field(default=None, repr=False)
+    jwt_algorithm: Literal["HS256", "HS384", "HS512"] = "HS256"
+    access_token_expire_minutes: int = Field(default=15, gt=0)
+    refresh_token_expire_days: int = Field(default=7, gt=0)
+    cors_origins: Annotated[list[str], NoDecode] = []
+    first_superuser_email: str | None = None
+    first_superuser_password: str | None = Field(default=None, repr=False)
+    first_superuser_name: str = "Administrator"
+    password_hash_workers: int | None = Field(default=None, gt=0)
+    db_pool_size: int = Field(default=10, gt=0)
+    db_max_overflow: int = Field(default=10, ge=0)
+    db_timeout_seconds: float = Field(default=5.0, gt=0)
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [o.strip().rstrip("/") for o in value.split(",") if o.strip()]
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://", "memory://")):
+            raise ValueError(
+                "must start with sqlite+aiosqlite://, postgresql+asyncpg:// or memory://"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _production_secret(self) -> Settings:
+        if self.app_env is Environment.PRODUCTION and (
+            self.secret_key is None or len(self.secret_key) < MIN_PRODUCTION_SECRET_LENGTH
+        ):
+            raise ValueError(
+                f"SECRET_KEY must be set to at least {MIN_PRODUCTION_SECRET_LENGTH} characters"
+                " when APP_ENV=production"
+            )
+        return self
+
+    @property
+    def storage(self) -> Literal["memory", "sqlalchemy"]:
+        return "memory" if self.database_url.startswith("memory://") else "sqlalchemy"
+
+
+def describe_errors(error: ValidationError) -> list[str]:
+    """One clear line per bad setting, naming it as the operator wrote it."""
+    lines = []
+    for problem in error.errors():
+        name = "_".join(str(part) for part in problem["loc"]).upper() or "settings"
+        message = problem["msg"].removeprefix("Value error, ")
+        lines.append(f"invalid setting {name}: {message}")
+    return lines
