@@ -58,6 +58,14 @@ class InvalidCredentials(NotAuthenticated):
     default_detail = "Incorrect e-mail or password."
 
 
+class InvalidResetToken(DomainError):
+    """A password-reset token that is malformed, unknown, used or expired (a 400, not a 401:
+    the caller is not authenticating)."""
+
+    code = "invalid_token"
+    default_detail = "The reset token is invalid, used or expired."
+
+
 class InvalidPassword(DomainError):
     """A well-formed request whose current password is wrong (not an authentication failure)."""
 

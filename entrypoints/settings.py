@@ -39,6 +39,27 @@ class Settings(BaseSettings):
     db_max_overflow: int = Field(default=10, ge=0)
     db_timeout_seconds: float = Field(default=5.0, gt=0)
 
+    # Requests
+    max_body_bytes: int = Field(default=1024 * 1024, gt=0)
+    upload_dir: Path = Path("./data/uploads")
+    max_upload_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    metrics_enabled: bool = True
+
+    # Login throttling
+    login_max_failures: int = Field(default=5, gt=0)
+    login_lockout_seconds: int = Field(default=900, gt=0)
+
+    # E-mail
+    email_backend: Literal["console", "smtp", "memory"] = "console"
+    email_from: str = "hexapi <no-reply@localhost>"
+    smtp_host: str = "localhost"
+    smtp_port: int = Field(default=25, gt=0, lt=65536)
+    smtp_username: str | None = None
+    smtp_password: str | None = Field(default=None, repr=False)
+    smtp_starttls: bool = False
+    frontend_url: str = "http://localhost:3000"
+    reset_token_expire_minutes: int = Field(default=60, gt=0)
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:

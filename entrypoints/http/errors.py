@@ -16,6 +16,7 @@ from domain.errors import (
     Conflict,
     DomainError,
     InvalidPassword,
+    InvalidResetToken,
     NotAuthenticated,
     NotFound,
     PermissionDenied,
@@ -29,6 +30,7 @@ log = logging.getLogger("hexapi.errors")
 
 ERRORS: dict[type[DomainError], int] = {
     InvalidPassword: 400,
+    InvalidResetToken: 400,
     NotAuthenticated: 401,
     PermissionDenied: 403,
     NotFound: 404,
