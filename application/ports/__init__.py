@@ -1,6 +1,8 @@
 """The ports of the hexagon: what the use cases need from the outside world."""
 
 from application.ports.clock import Clock
+from application.ports.outbox import EmailOutbox, EmailSender
+from application.ports.password_resets import PasswordResetTokenRepository
 from application.ports.passwords import PasswordHasher
 from application.ports.principals import PrincipalLookup
 from application.ports.sessions import SessionRepository
@@ -10,7 +12,10 @@ from application.ports.users import UserRepository
 
 __all__ = [
     "Clock",
+    "EmailOutbox",
+    "EmailSender",
     "PasswordHasher",
+    "PasswordResetTokenRepository",
     "PrincipalLookup",
     "SessionRepository",
     "TokenService",

@@ -4,6 +4,8 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Protocol, Self
 
+from application.ports.outbox import EmailOutbox
+from application.ports.password_resets import PasswordResetTokenRepository
 from application.ports.sessions import SessionRepository
 from application.ports.users import UserRepository
 
@@ -13,6 +15,8 @@ class UnitOfWork(Protocol):
 
     users: UserRepository
     sessions: SessionRepository
+    outbox: EmailOutbox
+    password_resets: PasswordResetTokenRepository
 
     async def __aenter__(self) -> Self: ...
 

@@ -1,0 +1,47 @@
+"""The e-mails the service sends, as plain values: who, what, and why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.users import User
+
+PRODUCT_NAME = "hexapi"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EmailMessage:
+    """One plain-text e-mail to one recipient. `kind` names the template, for operators."""
+
+    to: str
+    subject: str
+    body: str
+    kind: str = "generic"
+
+
+def welcome_email(user: User) -> EmailMessage:
+    return EmailMessage(
+        to=user.email,
+        kind="welcome",
+        subject=f"Welcome to {PRODUCT_NAME}",
+        body=(
+            f"Hello {user.name},\n\n"
+            f"your {PRODUCT_NAME} account for {user.email} is ready. You can log in now.\n\n"
+            "If you did not create this account, you can ignore this message.\n"
+        ),
+    )
+
+
+def password_reset_email(user: User, reset_url: str, expires_in_minutes: int) -> EmailMessage:
+    return EmailMessage(
+        to=user.email,
+        kind="password_reset",
+        subject=f"Reset your {PRODUCT_NAME} password",
+        body=(
+            f"Hello {user.name},\n\n"
+            "someone asked to reset the password of this account. To choose a new one, open\n\n"
+            f"{reset_url}\n\n"
+            f"The link works once and expires in {expires_in_minutes} minutes. If you did not"
+            " ask for it, ignore this message: your password stays as it is.\n"
+        ),
+    )
