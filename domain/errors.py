@@ -33,6 +33,11 @@ class EmailTaken(Conflict):
     default_detail = "A user with this e-mail already exists."
 
 
+class LastSuperuser(Conflict):
+    code = "last_superuser"
+    default_detail = "This change would leave no active superuser."
+
+
 class PermissionDenied(DomainError):
     code = "forbidden"
     default_detail = "You are not allowed to do this."
@@ -82,6 +87,25 @@ class PolicyViolation(DomainError):
     def __init__(self, detail: str | None = None, *, field: str = "value") -> None:
         super().__init__(detail)
         self.field = field
+
+
+class InvalidCursor(PolicyViolation):
+    """A pagination cursor that is malformed, tampered with, or made for another listing."""
+
+    default_detail = "The cursor is invalid or does not belong to this listing."
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(detail, field="cursor")
+
+
+class PayloadTooLarge(DomainError):
+    code = "payload_too_large"
+    default_detail = "The upload is too large."
+
+
+class UnsupportedMediaType(DomainError):
+    code = "unsupported_media_type"
+    default_detail = "This type of content is not accepted."
 
 
 class RateLimited(DomainError):

@@ -15,14 +15,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from domain.errors import (
     Conflict,
     DomainError,
+    InvalidCursor,
     InvalidPassword,
     InvalidResetToken,
     NotAuthenticated,
     NotFound,
+    PayloadTooLarge,
     PermissionDenied,
     PolicyViolation,
     RateLimited,
     ServiceUnavailable,
+    UnsupportedMediaType,
 )
 from entrypoints.http.schemas.common import ErrorBody, ValidationErrorBody
 
@@ -35,6 +38,8 @@ ERRORS: dict[type[DomainError], int] = {
     PermissionDenied: 403,
     NotFound: 404,
     Conflict: 409,
+    PayloadTooLarge: 413,
+    UnsupportedMediaType: 415,
     PolicyViolation: 422,
     RateLimited: 429,
     ServiceUnavailable: 503,
@@ -96,7 +101,8 @@ async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
     status = status_for(exc)
     if isinstance(exc, PolicyViolation):
-        problem = {"type": "value_error", "loc": ["body", exc.field], "msg": exc.detail}
+        where = "query" if isinstance(exc, InvalidCursor) else "body"
+        problem = {"type": "value_error", "loc": [where, exc.field], "msg": exc.detail}
         return JSONResponse({"detail": [problem], "code": exc.code}, status_code=422)
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
     return error_response(status, exc.detail, exc.code, headers)
