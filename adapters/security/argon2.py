@@ -49,10 +49,13 @@ class Argon2PasswordHasher(PasswordHasher):
 
     async def verify(self, hashed: str | None, password: str) -> bool:
         if hashed is None:
-            # No such account: verify against a decoy so the time taken is the same.
+            # No such account: verify against a decoy so the time taken is the same. The first
+            # time, making the decoy is that cost (hashing costs what verifying does), so even
+            # the first probe does not take twice as long as a real check.
             if self._decoy is None:
-                self._decoy = await self.hash("decoy-password-that-matches-nothing")
-            await self._run(self._check, self._decoy, password)
+                self._decoy = await self.hash(password)
+            else:
+                await self._run(self._check, self._decoy, password)
             return False
         return await self._run(self._check, hashed, password)
 
