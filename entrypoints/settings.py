@@ -91,6 +91,12 @@ class Settings(BaseSettings):
     def storage(self) -> Literal["memory", "sqlalchemy"]:
         return "memory" if self.database_url.startswith("memory://") else "sqlalchemy"
 
+    @property
+    def database_kind(self) -> Literal["memory", "sqlite", "postgresql"]:
+        if self.storage == "memory":
+            return "memory"
+        return "sqlite" if self.database_url.startswith("sqlite") else "postgresql"
+
 
 def describe_errors(error: ValidationError) -> list[str]:
     """One clear line per bad setting, naming it as the operator wrote it."""
