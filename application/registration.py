@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.ports import Clock, PasswordHasher, UnitOfWorkFactory
+from domain.email_messages import welcome_email
 from domain.emails import normalize_email
 from domain.errors import EmailTaken
 from domain.passwords import check_password_policy
@@ -21,7 +22,8 @@ class NewAccount:
 
 
 class RegisterUser:
-    """Create an account; the e-mail must not be in use (case-insensitively)."""
+    """Create an account; the e-mail must not be in use (case-insensitively). A welcome
+    e-mail is queued with it."""
 
     def __init__(self, uow: UnitOfWorkFactory, hasher: PasswordHasher, clock: Clock) -> None:
         self._uow, self._hasher, self._clock = uow, hasher, clock
@@ -40,6 +42,7 @@ class RegisterUser:
         )
         async with self._uow() as uow:
             await uow.users.add(user)  # EmailTaken, decided by the unique constraint
+            await uow.outbox.enqueue(welcome_email(user))
             await uow.commit()
         return user
 

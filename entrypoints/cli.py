@@ -24,6 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--reload", action="store_true")
 
     commands.add_parser("migrate", help="bring the database schema to the latest migration")
+    commands.add_parser("worker", help="deliver queued e-mail until SIGINT or SIGTERM")
 
     superuser = commands.add_parser("create-superuser", help="create a superuser account")
     superuser.add_argument("--email", required=True)
@@ -41,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(_migrate(settings))
         print("database is at the latest migration")
         return 0
+    if args.command == "worker":
+        return asyncio.run(_worker(settings))
     if args.command == "create-superuser":
         return asyncio.run(_create_superuser(settings, args.email, args.name))
     return _serve(settings, args)
@@ -57,6 +60,25 @@ async def _migrate(settings: Settings) -> None:
         await upgrade_to_head(engine)
     finally:
         await engine.dispose()
+
+
+async def _worker(settings: Settings) -> int:
+    import logging
+
+    from entrypoints.container import build_container, close_container
+    from entrypoints.email_worker import run_worker
+
+    if settings.storage == "memory":
+        print("hexapi: the memory backend keeps no outbox a worker can read", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    await _migrate(settings)
+    container = build_container(settings)
+    try:
+        await run_worker(container.email_delivery_loop())
+    finally:
+        await close_container(container)
+    return 0
 
 
 async def _create_superuser(settings: Settings, email: str, name: str) -> int:

@@ -17,7 +17,11 @@ from adapters.sqlalchemy.engine import build_engine
 from adapters.sqlalchemy.principals import SqlAlchemyPrincipalLookup
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
 from application.auth import Authenticate, LogIn, LogOut, RefreshTokens
+from application.email_delivery import DeliverDueEmails
+from application.password_reset import RequestPasswordReset, ResetPassword
 from application.registration import EnsureSuperuser, RegisterUser
+from entrypoints.email_backends import build_email_sender
+from entrypoints.email_worker import EmailDeliveryLoop, Wakeup
 from entrypoints.secrets import resolve_secret_key
 from entrypoints.settings import Settings
 
@@ -53,11 +57,16 @@ class Container(containers.DeclarativeContainer):
         statement_timeout=settings.provided.db_timeout_seconds,
     )
     memory_store = providers.Singleton(InMemoryStore)
+    email_wakeup = providers.Singleton(Wakeup)
 
     uow = providers.Selector(
         storage,
-        memory=providers.Factory(InMemoryUnitOfWork, memory_store),
-        sqlalchemy=providers.Factory(SqlAlchemyUnitOfWork, engine),
+        memory=providers.Factory(
+            InMemoryUnitOfWork, memory_store, clock, email_wakeup.provided.ring
+        ),
+        sqlalchemy=providers.Factory(
+            SqlAlchemyUnitOfWork, engine, clock, email_wakeup.provided.ring
+        ),
     )
     # The hottest read has its own asyncpg adapter on PostgreSQL (measured: bench/users_me.py).
     principals = providers.Selector(
@@ -78,6 +87,24 @@ class Container(containers.DeclarativeContainer):
     log_in = providers.Factory(LogIn, uow=uow.provider, hasher=hasher, tokens=tokens, clock=clock)
     refresh_tokens = providers.Factory(RefreshTokens, uow=uow.provider, tokens=tokens, clock=clock)
     log_out = providers.Factory(LogOut, uow=uow.provider, tokens=tokens, clock=clock)
+
+    request_password_reset = providers.Factory(
+        RequestPasswordReset,
+        uow=uow.provider,
+        clock=clock,
+        frontend_url=settings.provided.frontend_url,
+        ttl=providers.Callable(
+            lambda m: timedelta(minutes=m), settings.provided.reset_token_expire_minutes
+        ),
+    )
+    reset_password = providers.Factory(ResetPassword, uow=uow.provider, hasher=hasher, clock=clock)
+    email_sender = providers.Singleton(build_email_sender, settings)
+    deliver_due_emails = providers.Factory(
+        DeliverDueEmails, uow=uow.provider, sender=email_sender, clock=clock
+    )
+    email_delivery_loop = providers.Singleton(
+        EmailDeliveryLoop, deliver=deliver_due_emails, wakeup=email_wakeup
+    )
     authenticate = providers.Singleton(Authenticate, tokens=tokens, principals=principals)
 
 

@@ -1,29 +1,44 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
+from adapters.clock import SystemClock
+from adapters.memory.outbox import InMemoryEmailOutbox
+from adapters.memory.password_resets import InMemoryPasswordResetTokenRepository
 from adapters.memory.sessions import InMemorySessionRepository
 from adapters.memory.store import InMemoryStore
 from adapters.memory.users import InMemoryUserRepository
-from application.ports import UnitOfWork
+from application.ports import Clock, UnitOfWork
 
 
 class InMemoryUnitOfWork(UnitOfWork):
     """A transaction over an InMemoryStore: works on copies of the tables and swaps them in
     on commit, so an exception or a missing commit leaves the store untouched."""
 
-    def __init__(self, store: InMemoryStore) -> None:
+    def __init__(
+        self,
+        store: InMemoryStore,
+        clock: Clock | None = None,
+        on_mail_committed: Callable[[], None] | None = None,
+    ) -> None:
         self._store = store
+        self._clock = clock or SystemClock()
+        self._on_mail_committed = on_mail_committed
         self.committed = False
 
     async def __aenter__(self) -> Self:
         await self._store.lock.acquire()
         self._work = {name: dict(rows) for name, rows in self._store.tables.items()}
-        for name in ("users", "sessions"):
+        for name in ("users", "sessions", "email_outbox", "password_reset_tokens"):
             self._work.setdefault(name, {})
         self.users = InMemoryUserRepository(self._work["users"])
         self.sessions = InMemorySessionRepository(self._work["sessions"])
+        self.outbox = InMemoryEmailOutbox(self._work["email_outbox"], self._clock)
+        self.password_resets = InMemoryPasswordResetTokenRepository(
+            self._work["password_reset_tokens"]
+        )
         return self
 
     async def __aexit__(
@@ -37,3 +52,5 @@ class InMemoryUnitOfWork(UnitOfWork):
     async def commit(self) -> None:
         self._store.tables.update({name: dict(rows) for name, rows in self._work.items()})
         self.committed = True
+        if self.outbox.enqueued and self._on_mail_committed is not None:
+            self._on_mail_committed()

@@ -7,9 +7,11 @@ from sqlalchemy import (
     Column,
     ForeignKey,
     Index,
+    Integer,
     MetaData,
     String,
     Table,
+    Text,
     Uuid,
 )
 
@@ -51,3 +53,36 @@ login_sessions = Table(
 )
 
 Index("ix_users_created_at_id", users.c.created_at, users.c.id)
+
+email_outbox = Table(
+    "email_outbox",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("recipient", String(254), nullable=False),
+    Column("subject", String(255), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UtcDateTime, nullable=False),
+    Column("sent_at", UtcDateTime, nullable=True),
+    Column("last_error", String(255), nullable=True),
+)
+# Only unsent messages are ever looked for, so sent ones stay out of the index.
+Index(
+    "ix_email_outbox_next_attempt_at",
+    email_outbox.c.next_attempt_at,
+    postgresql_where=email_outbox.c.sent_at.is_(None),
+    sqlite_where=email_outbox.c.sent_at.is_(None),
+)
+
+password_reset_tokens = Table(
+    "password_reset_tokens",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("used_at", UtcDateTime, nullable=True),
+)

@@ -1,20 +1,32 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from adapters.clock import SystemClock
+from adapters.sqlalchemy.outbox import SqlAlchemyEmailOutbox
+from adapters.sqlalchemy.password_resets import SqlAlchemyPasswordResetTokenRepository
 from adapters.sqlalchemy.sessions import SqlAlchemySessionRepository
 from adapters.sqlalchemy.users import SqlAlchemyUserRepository
-from application.ports import UnitOfWork
+from application.ports import Clock, UnitOfWork
 
 
 class SqlAlchemyUnitOfWork(UnitOfWork):
     """One database transaction on one pooled connection, owned by the use case."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        clock: Clock | None = None,
+        on_mail_committed: Callable[[], None] | None = None,
+    ) -> None:
         self._engine = engine
+        self._clock = clock or SystemClock()
+        # Lets this process's delivery loop wake at once instead of at its next poll.
+        self._on_mail_committed = on_mail_committed
 
     async def __aenter__(self) -> Self:
         self._conn: AsyncConnection = await self._engine.connect()
@@ -25,6 +37,8 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
             raise
         self.users = SqlAlchemyUserRepository(self._conn)
         self.sessions = SqlAlchemySessionRepository(self._conn)
+        self.outbox = SqlAlchemyEmailOutbox(self._conn, self._clock)
+        self.password_resets = SqlAlchemyPasswordResetTokenRepository(self._conn)
         return self
 
     async def __aexit__(
@@ -41,3 +55,5 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
 
     async def commit(self) -> None:
         await self._conn.commit()
+        if self.outbox.enqueued and self._on_mail_committed is not None:
+            self._on_mail_committed()

@@ -53,9 +53,12 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # the collector's sight so full collections stay short under load.
     gc.collect()
     gc.freeze()
+    delivery = container.email_delivery_loop()  # every worker sends queued e-mail
+    delivery.start()
     try:
         yield
     finally:
+        await delivery.stop()
         await close_container(container)
 
 

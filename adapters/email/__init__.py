@@ -1,0 +1,1 @@
+"""Mail transports behind the EmailSender port."""
