@@ -6,10 +6,16 @@ from fastapi import APIRouter, Depends, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from application.auth import LogIn, LogOut, RefreshTokens
+from application.password_reset import RequestPasswordReset, ResetPassword
 from application.registration import NewAccount, RegisterUser
 from entrypoints.http.dependencies import use
 from entrypoints.http.errors import responses
 from entrypoints.http.schemas.auth import RefreshRequest, RegisterRequest, Token
+from entrypoints.http.schemas.password_reset import (
+    ForgotPasswordRequest,
+    ResetPasswordRequest,
+    ResetRequested,
+)
 from entrypoints.http.schemas.users import UserOut
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -51,3 +57,29 @@ async def refresh(
 )
 async def logout(body: RefreshRequest, log_out: Annotated[LogOut, use("log_out")]) -> None:
     await log_out(body.refresh_token)
+
+
+@router.post(
+    "/forgot-password",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=responses(422),
+    description=RequestPasswordReset.__doc__,
+)
+async def forgot_password(
+    body: ForgotPasswordRequest,
+    request_reset: Annotated[RequestPasswordReset, use("request_password_reset")],
+) -> ResetRequested:
+    await request_reset(body.email)
+    return ResetRequested()
+
+
+@router.post(
+    "/reset-password",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=responses(400, 422),
+    description=ResetPassword.__doc__,
+)
+async def reset_password(
+    body: ResetPasswordRequest, reset: Annotated[ResetPassword, use("reset_password")]
+) -> None:
+    await reset(body.token, body.new_password)
