@@ -102,7 +102,10 @@ def describe_errors(error: ValidationError) -> list[str]:
     """One clear line per bad setting, naming it as the operator wrote it."""
     lines = []
     for problem in error.errors():
-        name = "_".join(str(part) for part in problem["loc"]).upper() or "settings"
+        name = "_".join(str(part) for part in problem["loc"]).upper()
         message = problem["msg"].removeprefix("Value error, ")
-        lines.append(f"invalid setting {name}: {message}")
+        # A rule across settings has no single name; its message names the settings involved.
+        lines.append(
+            f"invalid setting {name}: {message}" if name else f"invalid settings: {message}"
+        )
     return lines

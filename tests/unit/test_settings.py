@@ -1,0 +1,92 @@
+"""Settings: bad values stop start-up with one line each, naming the setting."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from entrypoints.settings import Settings, describe_errors
+
+LONG_SECRET = "x" * 32
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(Settings.model_fields):
+        monkeypatch.delenv(name.upper(), raising=False)
+
+
+def load(**environment: str) -> Settings:
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in environment.items():
+            patch.setenv(name, value)
+        return Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+def problems(**environment: str) -> list[str]:
+    with pytest.raises(ValidationError) as raised:
+        load(**environment)
+    return describe_errors(raised.value)
+
+
+def test_the_defaults_are_the_contract_s() -> None:
+    settings = load()
+    assert settings.app_env == "development"
+    assert settings.database_url == "sqlite+aiosqlite:///./data/hexapi.db"
+    assert (settings.access_token_expire_minutes, settings.refresh_token_expire_days) == (15, 7)
+    assert settings.jwt_algorithm == "HS256"
+    assert settings.secret_key is None
+
+
+@pytest.mark.parametrize("secret", [None, "", "short", "x" * 31])
+def test_production_needs_a_secret_key_of_32_characters(secret) -> None:
+    environment = {"APP_ENV": "production"}
+    if secret is not None:
+        environment["SECRET_KEY"] = secret
+    [line] = problems(**environment)
+    assert "SECRET_KEY" in line and "32" in line and "production" in line
+    if secret:
+        assert secret not in line.split("SECRET_KEY", 1)[1]  # never echoed
+
+
+def test_production_with_a_long_secret_key_starts() -> None:
+    assert load(APP_ENV="production", SECRET_KEY=LONG_SECRET).secret_key == LONG_SECRET
+    assert load(APP_ENV="development").secret_key is None  # generated later, kept on disk
+
+
+def test_each_bad_value_gets_one_line_naming_it() -> None:
+    lines = problems(
+        ACCESS_TOKEN_EXPIRE_MINUTES="abc",
+        REFRESH_TOKEN_EXPIRE_DAYS="0",
+        JWT_ALGORITHM="none",
+        DATABASE_URL="mysql://localhost/db",
+        APP_ENV="staging",
+    )
+    named = {line.split(":")[0].removeprefix("invalid setting ") for line in lines}
+    assert named == {
+        "ACCESS_TOKEN_EXPIRE_MINUTES",
+        "REFRESH_TOKEN_EXPIRE_DAYS",
+        "JWT_ALGORITHM",
+        "DATABASE_URL",
+        "APP_ENV",
+    }
+    assert len(lines) == 5
+    assert all("\n" not in line for line in lines)
+
+
+def test_names_are_case_insensitive_and_lists_are_comma_separated() -> None:
+    settings = load(cors_origins="https://a.example, https://b.example/", Jwt_Algorithm="HS512")
+    assert settings.cors_origins == ["https://a.example", "https://b.example"]
+    assert settings.jwt_algorithm == "HS512"
+
+
+@pytest.mark.parametrize(
+    ("url", "storage"),
+    [
+        ("memory://", "memory"),
+        ("sqlite+aiosqlite:///tmp/x.db", "sqlalchemy"),
+        ("postgresql+asyncpg://u:p@h/db", "sqlalchemy"),
+    ],
+)
+def test_the_database_url_picks_the_storage(url, storage) -> None:
+    assert load(DATABASE_URL=url).storage == storage
