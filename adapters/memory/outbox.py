@@ -7,7 +7,7 @@ from typing import Any
 
 from application.ports import Clock, EmailOutbox
 from domain.email_messages import EmailMessage
-from domain.outbox import QueuedEmail
+from domain.outbox import MAX_ERROR_LENGTH, QueuedEmail
 
 
 class InMemoryEmailOutbox(EmailOutbox):
@@ -46,4 +46,6 @@ class InMemoryEmailOutbox(EmailOutbox):
     async def schedule_retry(self, message_id: uuid.UUID, at: datetime, error: str) -> None:
         queued = self._rows.get(message_id)
         if queued is not None and queued.sent_at is None:
-            self._rows[message_id] = replace(queued, next_attempt_at=at, last_error=error)
+            self._rows[message_id] = replace(
+                queued, next_attempt_at=at, last_error=error[:MAX_ERROR_LENGTH]
+            )

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from adapters.sqlalchemy.tables import email_outbox
 from application.ports import Clock, EmailOutbox
 from domain.email_messages import EmailMessage
-from domain.outbox import QueuedEmail
+from domain.outbox import MAX_ERROR_LENGTH, QueuedEmail
 
 _t = email_outbox.c
 
@@ -89,5 +89,5 @@ class SqlAlchemyEmailOutbox(EmailOutbox):
         await self._conn.execute(
             update(email_outbox)
             .where(_t.id == message_id, _t.sent_at.is_(None))
-            .values(next_attempt_at=at, last_error=error[:255])
+            .values(next_attempt_at=at, last_error=error[:MAX_ERROR_LENGTH])
         )
