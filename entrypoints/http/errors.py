@@ -91,8 +91,15 @@ def _validation_problems(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     problems = []
     for error in errors:
         problem = {k: v for k, v in error.items() if k != "url"}
-        if set(map(str, problem.get("loc", ()))) & SECRET_FIELDS:
-            problem.pop("input", None)  # never echo a password or token back
+        loc = [str(part) for part in problem.get("loc", ())]
+        # Never echo a password or token back: neither a secret field's value nor a whole
+        # body or object (the "input" of a missing field is its parent, password and all).
+        if (
+            set(loc) & SECRET_FIELDS
+            or len(loc) < 2
+            or isinstance(problem.get("input"), dict | list)
+        ):
+            problem.pop("input", None)
         problems.append(problem)
     return jsonable_encoder(problems)
 
