@@ -14,6 +14,7 @@ import uuid
 import asyncpg
 from sqlalchemy.engine import make_url
 
+from adapters.sqlalchemy.availability import is_unavailable
 from adapters.sqlalchemy.users import user_from_row
 from application.ports import Clock, PrincipalLookup
 from domain.errors import ServiceUnavailable
@@ -26,14 +27,6 @@ FROM users AS u JOIN login_sessions AS s ON s.user_id = u.id
 WHERE s.id = $1 AND u.id = $2 AND u.is_active
   AND s.revoked_at IS NULL AND s.expires_at > $3 AND s.created_at >= u.password_changed_at
 """
-# The database is gone or unreachable, as opposed to a bug in the query.
-_UNAVAILABLE = (
-    OSError,
-    asyncio.TimeoutError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    asyncpg.CannotConnectNowError,
-)
 
 
 class AsyncpgPrincipalLookup(PrincipalLookup):
@@ -48,11 +41,25 @@ class AsyncpgPrincipalLookup(PrincipalLookup):
     async def find(self, user_id: uuid.UUID, session_id: uuid.UUID) -> User | None:
         try:
             pool = self._pool or await self._open()
-            row = await pool.fetchrow(
+            conn = await pool.acquire(timeout=self._timeout)
+        except Exception as exc:
+            if is_unavailable(exc):
+                raise ServiceUnavailable() from exc
+            raise
+        try:
+            row = await conn.fetchrow(
                 _PRINCIPAL, session_id, user_id, self._clock.now(), timeout=self._timeout
             )
-        except _UNAVAILABLE as exc:
-            raise ServiceUnavailable() from exc
+        except BaseException as exc:
+            # The server may not answer: close the socket now rather than let release()
+            # wait for it, and never hand this connection out again.
+            if is_unavailable(exc) or isinstance(exc, asyncio.CancelledError):
+                conn.terminate()
+            if is_unavailable(exc):
+                raise ServiceUnavailable() from exc
+            raise
+        finally:
+            await pool.release(conn, timeout=self._timeout)
         return user_from_row(row) if row else None
 
     async def close(self) -> None:

@@ -5,6 +5,7 @@ import uuid
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.sqlalchemy.availability import connection
 from adapters.sqlalchemy.tables import login_sessions, users
 from adapters.sqlalchemy.users import user_from_row
 from application.ports import Clock, PrincipalLookup
@@ -33,7 +34,7 @@ class SqlAlchemyPrincipalLookup(PrincipalLookup):
         self._clock = clock
 
     async def find(self, user_id: uuid.UUID, session_id: uuid.UUID) -> User | None:
-        async with self._engine.connect() as conn:
+        async with connection(self._engine) as conn:
             result = await conn.execute(
                 _PRINCIPAL,
                 {"session_id": session_id, "user_id": user_id, "now": self._clock.now()},

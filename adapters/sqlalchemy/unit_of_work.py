@@ -7,6 +7,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.clock import SystemClock
+from adapters.sqlalchemy.availability import acquire, raise_if_unavailable, release
 from adapters.sqlalchemy.outbox import SqlAlchemyEmailOutbox
 from adapters.sqlalchemy.password_resets import SqlAlchemyPasswordResetTokenRepository
 from adapters.sqlalchemy.sessions import SqlAlchemySessionRepository
@@ -29,11 +30,13 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self._on_mail_committed = on_mail_committed
 
     async def __aenter__(self) -> Self:
-        self._conn: AsyncConnection = await self._engine.connect()
+        # ServiceUnavailable, promptly, when the database does not answer (see availability).
+        self._conn: AsyncConnection = await acquire(self._engine)
         try:
             await self._conn.begin()
-        except BaseException:
-            await self._conn.close()
+        except BaseException as error:
+            await release(self._conn, error)
+            raise_if_unavailable(error)
             raise
         self.users = SqlAlchemyUserRepository(self._conn)
         self.sessions = SqlAlchemySessionRepository(self._conn)
@@ -47,11 +50,10 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        try:
-            if self._conn.in_transaction():
-                await self._conn.rollback()
-        finally:
-            await self._conn.close()
+        # Rolls back what was not committed, or drops a connection that failed.
+        await release(self._conn, exc)
+        if exc is not None:
+            raise_if_unavailable(exc)  # a statement or the commit lost the database
 
     async def commit(self) -> None:
         await self._conn.commit()
