@@ -1,0 +1,133 @@
+"""Logging, configured in one place for the CLI and for every app (one per worker).
+
+JSON lines in production, readable lines elsewhere. Every line carries the id of the request
+it was written for. Secrets are kept out twice: the code never logs headers or bodies, and a
+filter redacts what looks like a password or token in whatever is logged anyway.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from typing import Any
+
+from entrypoints.settings import Environment, Settings
+
+# Set by the request-id middleware for the duration of a request; "-" outside requests.
+request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
+
+# Fields of an access line (see entrypoints/http/middleware/access_log.py) that JSON keeps.
+ACCESS_FIELDS = ("method", "path", "route", "status", "duration_ms", "client")
+
+_SECRET_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    # Authorization header values and anything shaped like one.
+    (re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+"), r"\1 [redacted]"),
+    # JWTs wherever they appear (tokens in URLs, messages, exception texts).
+    (re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*"), "[redacted]"),
+    # key=value pairs in query strings, form bodies and messages.
+    (
+        re.compile(r"(?i)\b([a-z_]*(?:token|password|secret)[a-z_]*)=([^&\s\"',;]+)"),
+        r"\1=[redacted]",
+    ),
+    # "key": "value" / 'key': 'value' in JSON or reprs.
+    (
+        re.compile(r"""(?i)(["']?[a-z_]*(?:token|password|secret)[a-z_]*["']?\s*:\s*["'])[^"']*"""),
+        r"\1[redacted]",
+    ),
+]
+
+
+def redact(text: str) -> str:
+    """`text` with everything that looks like a password or token replaced."""
+    for pattern, replacement in _SECRET_PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+class RedactSecrets(logging.Filter):
+    """The safety net: rewrites a record's message when it contains something secret-shaped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not hasattr(record, "request_id"):
+            record.request_id = request_id_var.get()
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, request id, access fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": getattr(record, "request_id", "-"),
+        }
+        for field in ACCESS_FIELDS:
+            if hasattr(record, field):
+                entry[field] = getattr(record, field)
+        if record.exc_info:
+            entry["exception"] = redact(self.formatException(record.exc_info))
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+class TextFormatter(logging.Formatter):
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)-7s %(name)s [%(request_id)s] %(message)s")
+
+    def formatException(self, ei: Any) -> str:
+        return redact(super().formatException(ei))
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever sys.stderr is at the time (test runners swap it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
+
+
+def configure_logging(settings: Settings) -> None:
+    """Install hexapi's handler on the root logger. Idempotent: calling it again replaces the
+    handler it installed before and leaves other handlers (a test runner's) alone."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if isinstance(handler, _StderrHandler):
+            root.removeHandler(handler)
+    handler = _StderrHandler()
+    handler.addFilter(RequestIdFilter())
+    handler.addFilter(RedactSecrets())
+    production = settings.app_env is Environment.PRODUCTION
+    handler.setFormatter(JsonFormatter() if production else TextFormatter())
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    logging.captureWarnings(True)
+    # uvicorn's own lines go through the same handler; its access log is replaced by ours.
+    for name in ("uvicorn", "uvicorn.error"):
+        uvicorn_logger = logging.getLogger(name)
+        uvicorn_logger.handlers.clear()
+        uvicorn_logger.propagate = True
+    logging.getLogger("uvicorn.access").disabled = True
+    # Alembic announces each of its plugins at INFO on every start; its migrations stay.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
