@@ -10,6 +10,8 @@ import sys
 
 from pydantic import ValidationError
 
+from entrypoints.logging import configure_logging
+from entrypoints.multiprocess_metrics import share_metrics_between
 from entrypoints.settings import Settings, describe_errors
 
 
@@ -37,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         for line in describe_errors(exc):
             print(f"hexapi: {line}", file=sys.stderr)
         return 2
+    configure_logging(settings)
 
     if args.command == "migrate":
         asyncio.run(_migrate(settings))
@@ -121,6 +124,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         print("hexapi: the memory backend cannot be shared by several workers", file=sys.stderr)
         return 2
     asyncio.run(_migrate(settings))
+    share_metrics_between(1 if args.reload else args.workers)
     uvicorn.run(
         "entrypoints.http.app:create_app",
         factory=True,
@@ -129,6 +133,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         workers=None if args.reload else args.workers,
         reload=args.reload,
         proxy_headers=True,
+        log_config=None,  # logging is ours (entrypoints/logging.py), access lines included
+        access_log=False,
     )
     return 0
 

@@ -11,29 +11,44 @@ from importlib.metadata import PackageNotFoundError, version
 from fastapi import FastAPI
 
 from entrypoints.container import Container, build_container, close_container
+from entrypoints.http.conventions import install_conventions
+from entrypoints.http.docs import install_docs
 from entrypoints.http.errors import install_error_handlers
 from entrypoints.http.routers import auth, health, users
+from entrypoints.logging import configure_logging
 from entrypoints.settings import Settings
 
 API_PREFIX = "/api/v1"
 log = logging.getLogger("hexapi")
 
 
-def create_app(settings: Settings | None = None, container: Container | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    container: Container | None = None,
+    *,
+    conventions: bool = True,
+) -> FastAPI:
     """Build the ASGI app. With no arguments, settings come from the environment (this is the
-    factory `hexapi serve` hands to uvicorn, once per worker)."""
+    factory `hexapi serve` hands to uvicorn, once per worker). `conventions=False` leaves out
+    the middleware and /metrics; only the middleware benchmark wants that."""
     container = container or build_container(settings or Settings())
+    configure_logging(container.settings())
     app = FastAPI(
         title="hexapi",
         version=_version(),
         description="Accounts, users, items, posts, a shop, files, chat and e-mail over HTTP.",
         lifespan=_lifespan,
+        docs_url=None,  # offline pages instead: see entrypoints/http/docs.py
+        redoc_url=None,
     )
     app.state.container = container
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(auth.router, prefix=API_PREFIX)
     app.include_router(users.router, prefix=API_PREFIX)
+    install_docs(app)
+    if conventions:
+        install_conventions(app, container, api_prefix=API_PREFIX)
     return app
 
 

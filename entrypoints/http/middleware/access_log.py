@@ -1,0 +1,70 @@
+"""One access line per request: method, route and path, status, duration, request id.
+
+The query string is logged with secret-looking values redacted (`?token=` on the chat
+handshake); headers and bodies are never logged.
+"""
+
+from __future__ import annotations
+
+import logging
+from time import perf_counter
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from entrypoints.http.middleware.routes import route_template
+from entrypoints.logging import redact, request_id_var
+
+log = logging.getLogger("hexapi.access")
+
+
+def loggable_path(scope: Scope) -> str:
+    query = scope.get("query_string", b"")
+    path = f"{scope['path']}?{redact(query.decode('latin-1'))}" if query else scope["path"]
+    # A decoded %0A must not start a forged line in the readable format.
+    return path if path.isprintable() else path.encode("unicode_escape").decode("ascii")
+
+
+class AccessLogMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = perf_counter()
+        status = 500  # what the client gets when the app fails before answering
+
+        async def send_with_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_status)
+        finally:
+            if log.isEnabledFor(logging.INFO):
+                self._log(scope, status, perf_counter() - started)
+
+    @staticmethod
+    def _log(scope: Scope, status: int, seconds: float) -> None:
+        path = loggable_path(scope)
+        duration_ms = round(seconds * 1000, 2)
+        client = scope.get("client")
+        log.info(
+            "%s %s %s %.2fms",
+            scope["method"],
+            path,
+            status,
+            duration_ms,
+            extra={
+                "method": scope["method"],
+                "path": path,
+                "route": route_template(scope),
+                "status": status,
+                "duration_ms": duration_ms,
+                "client": client[0] if client else None,
+                "request_id": request_id_var.get(),
+            },
+        )

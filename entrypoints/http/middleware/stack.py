@@ -1,0 +1,48 @@
+"""The order of the middleware, outermost first, and why.
+
+1. request id     — first in, last out: everything below logs with it, every reply has it
+2. process time   — stamps `X-Process-Time` on whatever comes back
+3. security       — security headers and `Cache-Control: no-store` on every reply
+4. access log     — one line per request, with the final status
+5. metrics        — counts and times the request under its route template
+6. unhandled      — a bug becomes the contract's 500 here, so 1-5 see and decorate it
+7. CORS           — preflights answered here; refusals use the contract's error body
+8. compression    — gzip for large replies, errors included
+9. body limit     — 413 before the app reads a byte too many
+
+Starlette's own outermost error layer and FastAPI's exception layer sit around and below
+these; 404, 405, 413, 422 and 500 answers all pass through 1-5.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from entrypoints.http.metrics import HttpMetrics
+from entrypoints.http.middleware.access_log import AccessLogMiddleware
+from entrypoints.http.middleware.body_limit import BodyLimitMiddleware
+from entrypoints.http.middleware.compression import CompressionMiddleware
+from entrypoints.http.middleware.cors import ConfiguredCorsMiddleware
+from entrypoints.http.middleware.metrics import MetricsMiddleware
+from entrypoints.http.middleware.process_time import ProcessTimeMiddleware
+from entrypoints.http.middleware.request_id import RequestIdMiddleware
+from entrypoints.http.middleware.security_headers import SecurityHeadersMiddleware
+from entrypoints.http.middleware.unhandled_errors import UnhandledErrorMiddleware
+from entrypoints.settings import Settings
+
+
+def install_middleware(
+    app: FastAPI, settings: Settings, *, api_prefix: str, metrics: HttpMetrics | None
+) -> None:
+    # add_middleware puts each new layer outside the ones before it: add innermost first.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(CompressionMiddleware)
+    if settings.cors_origins:
+        app.add_middleware(ConfiguredCorsMiddleware, origins=settings.cors_origins)
+    app.add_middleware(UnhandledErrorMiddleware)
+    if metrics is not None:
+        app.add_middleware(MetricsMiddleware, metrics=metrics)
+    app.add_middleware(AccessLogMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, private_prefix=api_prefix)
+    app.add_middleware(ProcessTimeMiddleware)
+    app.add_middleware(RequestIdMiddleware)
