@@ -8,6 +8,7 @@ from application.ports import (
     Clock,
     PasswordHasher,
     PrincipalLookup,
+    RateLimiter,
     TokenService,
     UnitOfWorkFactory,
 )
@@ -23,6 +24,12 @@ class LogIn:
 
     An unknown e-mail costs one password verification too, so timing does not tell which
     accounts exist; a correct password for an inactive account is refused only afterwards.
+
+    Failures are counted per e-mail (known or not) over a sliding window of
+    `LOGIN_LOCKOUT_SECONDS`: while `LOGIN_MAX_FAILURES` or more lie in it, every attempt for
+    that e-mail, even with the right password, is 429 with `Retry-After` and is not counted.
+    A successful login clears the count. A correct password for an inactive account is
+    neither: it is not counted and clears nothing.
     """
 
     def __init__(
@@ -31,21 +38,31 @@ class LogIn:
         hasher: PasswordHasher,
         tokens: TokenService,
         clock: Clock,
+        limiter: RateLimiter,
     ) -> None:
         self._uow, self._hasher, self._tokens, self._clock = uow, hasher, tokens, clock
+        self._limiter = limiter
 
     async def __call__(self, email: str, password: str) -> TokenPair:
+        submitted = email
         try:
             email = normalize_email(email)
         except PolicyViolation:
             email = ""
+        # Admitted before the password is checked, and counted as a failure unless it turns
+        # out otherwise, so parallel guesses cannot slip past the limit (RateLimited here).
+        key = email or submitted.strip().lower()
+        attempt = await self._limiter.admit(key)
         async with self._uow() as uow:
             user = await uow.users.get_by_email(email) if email else None
         hashed = user.hashed_password if user else None
         if not await self._hasher.verify(hashed, password) or user is None:
-            raise InvalidCredentials()
+            raise InvalidCredentials()  # the attempt stays counted
         if not user.is_active:
+            # The password is right, so this is no guess to throttle; but no login either.
+            await self._limiter.forgive(key, attempt)
             raise InactiveUser()
+        await self._limiter.reset(key)
         rehashed = (
             await self._hasher.hash(password)
             if self._hasher.needs_rehash(user.hashed_password)

@@ -9,17 +9,20 @@ from dependency_injector import containers, providers
 from adapters.asyncpg.principals import AsyncpgPrincipalLookup
 from adapters.clock import SystemClock
 from adapters.memory.principals import InMemoryPrincipalLookup
+from adapters.memory.rate_limiter import InMemoryRateLimiter
 from adapters.memory.store import InMemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWork
 from adapters.security.argon2 import Argon2PasswordHasher
 from adapters.security.jwt import PyJwtTokenService
 from adapters.sqlalchemy.engine import build_engine
 from adapters.sqlalchemy.principals import SqlAlchemyPrincipalLookup
+from adapters.sqlalchemy.rate_limiter import SqlAlchemyRateLimiter
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
 from application.auth import Authenticate, LogIn, LogOut, RefreshTokens
 from application.email_delivery import DeliverDueEmails
 from application.password_reset import RequestPasswordReset, ResetPassword
 from application.registration import EnsureSuperuser, RegisterUser
+from domain.throttling import ThrottlePolicy
 from entrypoints.email_backends import build_email_sender
 from entrypoints.email_worker import EmailDeliveryLoop, Wakeup
 from entrypoints.secrets import resolve_secret_key
@@ -82,9 +85,25 @@ class Container(containers.DeclarativeContainer):
         ),
     )
 
+    # Login throttling is shared through the database by every worker and host.
+    login_throttle = providers.Singleton(
+        ThrottlePolicy,
+        max_failures=settings.provided.login_max_failures,
+        window=providers.Callable(
+            lambda s: timedelta(seconds=s), settings.provided.login_lockout_seconds
+        ),
+    )
+    login_limiter = providers.Selector(
+        storage,
+        memory=providers.Singleton(InMemoryRateLimiter, login_throttle, clock),
+        sqlalchemy=providers.Singleton(SqlAlchemyRateLimiter, engine, login_throttle, clock),
+    )
+
     register_user = providers.Factory(RegisterUser, uow=uow.provider, hasher=hasher, clock=clock)
     ensure_superuser = providers.Factory(EnsureSuperuser, register=register_user, uow=uow.provider)
-    log_in = providers.Factory(LogIn, uow=uow.provider, hasher=hasher, tokens=tokens, clock=clock)
+    log_in = providers.Factory(
+        LogIn, uow=uow.provider, hasher=hasher, tokens=tokens, clock=clock, limiter=login_limiter
+    )
     refresh_tokens = providers.Factory(RefreshTokens, uow=uow.provider, tokens=tokens, clock=clock)
     log_out = providers.Factory(LogOut, uow=uow.provider, tokens=tokens, clock=clock)
 

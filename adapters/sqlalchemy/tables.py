@@ -54,6 +54,19 @@ login_sessions = Table(
 
 Index("ix_users_created_at_id", users.c.created_at, users.c.id)
 
+# Failed logins (and logins in progress), one row each, counted per key over a sliding window
+# by adapters.sqlalchemy.rate_limiter. The key is a SHA-256 of the normalised e-mail: fixed
+# length whatever a client sends, and no plain addresses of strangers kept.
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("key_hash", String(64), nullable=False),
+    Column("failed_at", UtcDateTime, nullable=False),
+)
+Index("ix_login_failures_key_hash_failed_at", login_failures.c.key_hash, login_failures.c.failed_at)
+Index("ix_login_failures_failed_at", login_failures.c.failed_at)
+
 email_outbox = Table(
     "email_outbox",
     metadata,

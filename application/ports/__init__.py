@@ -5,6 +5,7 @@ from application.ports.outbox import EmailOutbox, EmailSender
 from application.ports.password_resets import PasswordResetTokenRepository
 from application.ports.passwords import PasswordHasher
 from application.ports.principals import PrincipalLookup
+from application.ports.rate_limiter import RateLimiter
 from application.ports.sessions import SessionRepository
 from application.ports.tokens import TokenService
 from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
@@ -17,6 +18,7 @@ __all__ = [
     "PasswordHasher",
     "PasswordResetTokenRepository",
     "PrincipalLookup",
+    "RateLimiter",
     "SessionRepository",
     "TokenService",
     "UnitOfWork",

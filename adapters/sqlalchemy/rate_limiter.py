@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, insert, select, text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from adapters.sqlalchemy.availability import connection
+from adapters.sqlalchemy.tables import login_failures
+from application.ports import Clock, RateLimiter
+from domain.errors import RateLimited
+from domain.throttling import ThrottlePolicy
+
+SWEEP_INTERVAL = timedelta(minutes=1)
+SWEEP_BATCH = 1000
+# First half of the two-part advisory lock key, so these locks cannot meet anyone else's.
+_LOCK_NAMESPACE = 0x68657861  # "hexa"
+_T = login_failures.c
+
+
+class SqlAlchemyRateLimiter(RateLimiter):
+    """Attempts as rows of `login_failures`, shared by every worker and host on the database.
+
+    Each call is one short transaction that first takes a lock on the key, so "count the
+    failures in the window, then insert one" is atomic: however many attempts for one key run
+    in parallel, on however many hosts, at most `max_failures` are admitted per window. On
+    PostgreSQL the lock is a transaction-scoped advisory lock on the key's hash (other keys
+    never wait); on SQLite the write lock that BEGIN IMMEDIATE takes serialises writers anyway.
+
+    Expired rows are deleted in batches about once a minute per process, so the table holds
+    roughly one window's worth of failures, whichever keys they were for.
+    """
+
+    def __init__(self, engine: AsyncEngine, policy: ThrottlePolicy, clock: Clock) -> None:
+        self._engine, self._policy, self._clock = engine, policy, clock
+        self._next_sweep: datetime | None = None
+
+    async def admit(self, key: str) -> uuid.UUID:
+        key_hash = _hash(key)
+        attempt = uuid.uuid4()
+        async with connection(self._engine) as conn:
+            await conn.begin()
+            await _lock(conn, key_hash)
+            now = self._clock.now()
+            failures = await conn.execute(
+                select(_T.failed_at).where(
+                    _T.key_hash == key_hash, _T.failed_at > self._policy.window_start(now)
+                )
+            )
+            retry_after = self._policy.retry_after(failures.scalars(), now)
+            if retry_after is None:
+                await conn.execute(
+                    insert(login_failures).values(id=attempt, key_hash=key_hash, failed_at=now)
+                )
+            await self._sweep(conn, now)
+            await conn.commit()
+        if retry_after is not None:
+            raise RateLimited(retry_after)
+        return attempt
+
+    async def forgive(self, key: str, attempt: uuid.UUID) -> None:
+        key_hash = _hash(key)
+        async with connection(self._engine) as conn:
+            await conn.begin()
+            await _lock(conn, key_hash)
+            await conn.execute(
+                delete(login_failures).where(_T.key_hash == key_hash, _T.id == attempt)
+            )
+            await conn.commit()
+
+    async def reset(self, key: str) -> None:
+        key_hash = _hash(key)
+        async with connection(self._engine) as conn:
+            await conn.begin()
+            await _lock(conn, key_hash)
+            await conn.execute(delete(login_failures).where(_T.key_hash == key_hash))
+            await conn.commit()
+
+    async def _sweep(self, conn: AsyncConnection, now: datetime) -> None:
+        if self._next_sweep is not None and now < self._next_sweep:
+            return
+        self._next_sweep = now + min(self._policy.window, SWEEP_INTERVAL)
+        expired = (
+            select(_T.id).where(_T.failed_at <= self._policy.window_start(now)).limit(SWEEP_BATCH)
+        )
+        if conn.dialect.name == "postgresql":
+            # Rows another sweeper holds are its business: skipping them means never waiting,
+            # so sweepers on several hosts cannot deadlock.
+            expired = expired.with_for_update(skip_locked=True)
+        await conn.execute(delete(login_failures).where(_T.id.in_(expired)))
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+async def _lock(conn: AsyncConnection, key_hash: str) -> None:
+    """Serialise the transactions of one key until commit (SQLite: already serialised)."""
+    if conn.dialect.name == "postgresql":
+        await conn.execute(
+            text("SELECT pg_advisory_xact_lock(:namespace, :key)"),
+            {"namespace": _LOCK_NAMESPACE, "key": int(key_hash[:8], 16) - 2**31},
+        )

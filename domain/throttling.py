@@ -1,0 +1,42 @@
+"""Throttling repeated failures per key (an e-mail address) over a sliding window."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+
+@dataclass(frozen=True, slots=True)
+class ThrottlePolicy:
+    """At most `max_failures` failures per key may lie in any window of `window`.
+
+    A failure at instant `f` lies in the window at `now` while `now - window < f`, and leaves
+    it at `f + window`. While `max_failures` or more lie in the window, further attempts are
+    refused; a refused attempt is not a failure, so it never moves the end of the lockout.
+    """
+
+    max_failures: int
+    window: timedelta
+
+    def __post_init__(self) -> None:
+        if self.max_failures < 1 or self.window <= timedelta(0):
+            raise ValueError("a throttle needs max_failures >= 1 and a positive window")
+
+    def window_start(self, now: datetime) -> datetime:
+        """Failures at or before this instant no longer count."""
+        return now - self.window
+
+    def retry_after(self, failures: Iterable[datetime], now: datetime) -> int | None:
+        """None when another attempt may go ahead; otherwise whole seconds (at least 1) until
+        enough failures have left the window for one to go ahead."""
+        start = self.window_start(now)
+        recent = sorted(f for f in failures if f > start)
+        excess = len(recent) - self.max_failures
+        if excess < 0:
+            return None
+        # Once this one leaves, fewer than max_failures remain (with exactly max_failures in
+        # the window, it is the oldest).
+        frees_at = recent[excess] + self.window
+        return max(1, math.ceil((frees_at - now).total_seconds()))

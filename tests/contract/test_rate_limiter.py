@@ -1,0 +1,156 @@
+"""The RateLimiter contract on every backend, concurrency included."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.memory.rate_limiter import InMemoryRateLimiter
+from adapters.sqlalchemy.engine import build_engine
+from adapters.sqlalchemy.rate_limiter import SqlAlchemyRateLimiter
+from adapters.sqlalchemy.tables import login_failures
+from application.ports import RateLimiter
+from domain.errors import RateLimited
+from domain.throttling import ThrottlePolicy
+from tests.support.clock import FakeClock
+
+POLICY = ThrottlePolicy(max_failures=5, window=timedelta(seconds=900))
+KEY = "ann@example.com"
+
+LimiterFactory = Callable[[], RateLimiter]
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+async def limiters(storage: tuple[str, str], clock: FakeClock) -> AsyncIterator[LimiterFactory]:
+    """Makes limiters over one storage; on SQL each has its own engine, as separate hosts do."""
+    kind, url = storage
+    engines: list[AsyncEngine] = []
+    memory = InMemoryRateLimiter(POLICY, clock)
+
+    def make() -> RateLimiter:
+        if kind == "memory":
+            return memory  # one process: the same limiter
+        engines.append(build_engine(url))
+        return SqlAlchemyRateLimiter(engines[-1], POLICY, clock)
+
+    yield make
+    for engine in engines:
+        await engine.dispose()
+
+
+@pytest.fixture
+def limiter(limiters: LimiterFactory) -> RateLimiter:
+    return limiters()
+
+
+async def test_attempts_beyond_the_maximum_are_refused_with_retry_after(limiter, clock) -> None:
+    for _ in range(5):
+        await limiter.admit(KEY)
+        clock.advance(seconds=10)
+    with pytest.raises(RateLimited) as refused:
+        await limiter.admit(KEY)
+    assert refused.value.retry_after == 900 - 50
+
+
+async def test_the_window_slides_and_refusals_are_not_counted(limiter, clock) -> None:
+    start = clock.now()
+    for _ in range(5):
+        await limiter.admit(KEY)
+        clock.advance(seconds=100)
+    for _ in range(20):  # attempts during the lockout
+        with pytest.raises(RateLimited):
+            await limiter.admit(KEY)
+        clock.advance(seconds=10)
+    clock.set(start + timedelta(seconds=900))
+    await limiter.admit(KEY)  # the first failure left the window
+    with pytest.raises(RateLimited) as refused:
+        await limiter.admit(KEY)
+    assert refused.value.retry_after == 100
+
+
+async def test_keys_are_independent_and_may_be_anything(limiter) -> None:
+    long_key = "x" * 10_000 + "@example.com"
+    for _ in range(5):
+        await limiter.admit(long_key)
+    with pytest.raises(RateLimited):
+        await limiter.admit(long_key)
+    await limiter.admit(KEY)
+    await limiter.admit("ünïcode@exämple.com")
+
+
+async def test_reset_forgets_every_failure_of_the_key(limiter) -> None:
+    for _ in range(5):
+        await limiter.admit(KEY)
+    await limiter.admit("bob@example.com")
+    await limiter.reset(KEY)
+    for _ in range(5):
+        await limiter.admit(KEY)
+    with pytest.raises(RateLimited):
+        await limiter.admit(KEY)
+
+
+async def test_forgive_uncounts_one_attempt(limiter) -> None:
+    for _ in range(4):
+        await limiter.admit(KEY)
+    attempt = await limiter.admit(KEY)
+    await limiter.forgive(KEY, attempt)
+    await limiter.forgive("bob@example.com", attempt)  # wrong key: nothing happens
+    await limiter.admit(KEY)
+    with pytest.raises(RateLimited):
+        await limiter.admit(KEY)
+
+
+async def test_the_count_is_shared_by_every_limiter_on_the_storage(limiters) -> None:
+    first, second = limiters(), limiters()
+    for n in range(5):
+        await (first if n % 2 else second).admit(KEY)
+    with pytest.raises(RateLimited):
+        await first.admit(KEY)
+    with pytest.raises(RateLimited):
+        await second.admit(KEY)
+
+
+@pytest.mark.timeout(60)
+async def test_parallel_attempts_never_overtake_the_maximum(limiters) -> None:
+    hosts = [limiters(), limiters()]
+
+    async def attempt(n: int) -> bool:
+        try:
+            await hosts[n % 2].admit(KEY)
+        except RateLimited:
+            return False
+        return True
+
+    for round_ in range(3):
+        outcomes = await asyncio.gather(*(attempt(n) for n in range(40)))
+        assert sum(outcomes) == (5 if round_ == 0 else 0)
+    await hosts[0].reset(KEY)
+    outcomes = await asyncio.gather(*(attempt(n) for n in range(40)))
+    assert sum(outcomes) == 5
+
+
+async def test_expired_rows_are_swept(storage, limiter, clock) -> None:
+    kind, url = storage
+    if kind == "memory":
+        pytest.skip("the memory sweep is checked in the unit tests")
+    for n in range(30):
+        await limiter.admit(f"sprayed-{n}@example.com")
+    clock.advance(seconds=900 + 120)
+    await limiter.admit(KEY)
+    engine = build_engine(url)
+    try:
+        async with engine.connect() as conn:
+            left = await conn.scalar(select(func.count()).select_from(login_failures))
+    finally:
+        await engine.dispose()
+    assert left == 1
