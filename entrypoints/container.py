@@ -8,18 +8,21 @@ from dependency_injector import containers, providers
 
 from adapters.asyncpg.principals import AsyncpgPrincipalLookup
 from adapters.clock import SystemClock
+from adapters.memory.database_probe import InMemoryDatabaseProbe
 from adapters.memory.principals import InMemoryPrincipalLookup
 from adapters.memory.rate_limiter import InMemoryRateLimiter
 from adapters.memory.store import InMemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWork
 from adapters.security.argon2 import Argon2PasswordHasher
 from adapters.security.jwt import PyJwtTokenService
+from adapters.sqlalchemy.database_probe import SqlAlchemyDatabaseProbe
 from adapters.sqlalchemy.engine import build_engine
 from adapters.sqlalchemy.principals import SqlAlchemyPrincipalLookup
 from adapters.sqlalchemy.rate_limiter import SqlAlchemyRateLimiter
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
 from application.auth import Authenticate, LogIn, LogOut, RefreshTokens
 from application.email_delivery import DeliverDueEmails
+from application.health import CheckReadiness
 from application.password_reset import RequestPasswordReset, ResetPassword
 from application.registration import EnsureSuperuser, RegisterUser
 from domain.throttling import ThrottlePolicy
@@ -98,6 +101,12 @@ class Container(containers.DeclarativeContainer):
         memory=providers.Singleton(InMemoryRateLimiter, login_throttle, clock),
         sqlalchemy=providers.Singleton(SqlAlchemyRateLimiter, engine, login_throttle, clock),
     )
+    database_probe = providers.Selector(
+        storage,
+        memory=providers.Singleton(InMemoryDatabaseProbe),
+        sqlalchemy=providers.Singleton(SqlAlchemyDatabaseProbe, engine),
+    )
+    check_readiness = providers.Factory(CheckReadiness, database=database_probe)
 
     register_user = providers.Factory(RegisterUser, uow=uow.provider, hasher=hasher, clock=clock)
     ensure_superuser = providers.Factory(EnsureSuperuser, register=register_user, uow=uow.provider)

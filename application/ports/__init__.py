@@ -1,6 +1,7 @@
 """The ports of the hexagon: what the use cases need from the outside world."""
 
 from application.ports.clock import Clock
+from application.ports.database_probe import DatabaseProbe
 from application.ports.outbox import EmailOutbox, EmailSender
 from application.ports.password_resets import PasswordResetTokenRepository
 from application.ports.passwords import PasswordHasher
@@ -13,6 +14,7 @@ from application.ports.users import UserRepository
 
 __all__ = [
     "Clock",
+    "DatabaseProbe",
     "EmailOutbox",
     "EmailSender",
     "PasswordHasher",
