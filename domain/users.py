@@ -1,14 +1,17 @@
-"""The user account."""
+"""The user account, and the public profile it carries (bio, avatar)."""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from domain.emails import normalize_email
+from domain.errors import PolicyViolation
 
 MAX_NAME_LENGTH = 100
+MAX_BIO_LENGTH = 2000
 
 
 @dataclass(slots=True, kw_only=True)
@@ -23,6 +26,11 @@ class User:
     updated_at: datetime
     # Sessions that began before this instant are dead: a password change ends them all.
     password_changed_at: datetime
+    # The public profile. The avatar's bytes live in file storage under `avatar_key`.
+    bio: str | None = None
+    avatar_key: str | None = None
+    avatar_content_type: str | None = None
+    avatar_updated_at: datetime | None = None
 
     @classmethod
     def register(
@@ -57,3 +65,56 @@ class User:
 
     def touch(self, now: datetime) -> None:
         self.updated_at = now
+
+    def change_details(
+        self, now: datetime, *, email: str | None = None, name: str | None = None
+    ) -> None:
+        """New e-mail and/or name; None keeps the current value."""
+        if email is not None:
+            self.email = normalize_email(email)
+        if name is not None:
+            if not 1 <= len(name) <= MAX_NAME_LENGTH:
+                raise PolicyViolation(
+                    f"name must be 1 to {MAX_NAME_LENGTH} characters", field="name"
+                )
+            self.name = name
+        self.updated_at = now
+
+    def set_flags(
+        self, now: datetime, *, is_active: bool | None = None, is_superuser: bool | None = None
+    ) -> None:
+        """Activate/deactivate, promote/demote; None keeps the current value."""
+        if is_active is not None:
+            self.is_active = is_active
+        if is_superuser is not None:
+            self.is_superuser = is_superuser
+        self.updated_at = now
+
+    @property
+    def is_active_superuser(self) -> bool:
+        return self.is_active and self.is_superuser
+
+    def set_bio(self, bio: str | None, now: datetime) -> None:
+        if bio is not None and len(bio) > MAX_BIO_LENGTH:
+            raise PolicyViolation(f"bio must be at most {MAX_BIO_LENGTH} characters", field="bio")
+        self.bio = bio
+        self.updated_at = now
+
+    def replace_avatar(self, key: str, content_type: str, now: datetime) -> str | None:
+        """Point at new avatar bytes; returns the key of the old bytes (to be deleted)."""
+        old_key = self.avatar_key
+        self.avatar_key, self.avatar_content_type = key, content_type
+        self.avatar_updated_at = self.updated_at = now
+        return old_key
+
+    @property
+    def avatar_version(self) -> str | None:
+        """Changes whenever the avatar is replaced, so clients can cache by URL. Derived from
+        the storage key (new for every upload) without revealing it."""
+        if self.avatar_key is None:
+            return None
+        return hashlib.sha256(self.avatar_key.encode()).hexdigest()[:12]
+
+    def owned_file_keys(self) -> list[str]:
+        """Stored bytes that belong to this account and go when it goes."""
+        return [self.avatar_key] if self.avatar_key else []

@@ -1,0 +1,58 @@
+"""Who may see and do what. Pure functions, used by every use case.
+
+The contract's rule lives here and nowhere else: what the caller may not *see* is NotFound
+(404, whatever they tried to do), what they may see but not *do* is PermissionDenied (403).
+Visibility is always decided first.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection
+
+from domain.errors import NotFound, PermissionDenied
+from domain.users import User
+
+# Account fields only a superuser may set, even on their own account.
+PRIVILEGED_USER_FIELDS = frozenset({"password", "is_active", "is_superuser"})
+
+
+def can_see(actor: User, owner_id: uuid.UUID) -> bool:
+    """Owner-scoped things (an account, and later items, orders, files, drafts): the owner
+    and superusers see them, nobody else."""
+    return actor.is_superuser or actor.id == owner_id
+
+
+def ensure_can_see(actor: User, owner_id: uuid.UUID) -> None:
+    if not can_see(actor, owner_id):
+        raise NotFound()
+
+
+def ensure_superuser(actor: User) -> None:
+    """For actions on things everyone may know exist (the user list, creating accounts)."""
+    if not actor.is_superuser:
+        raise PermissionDenied("Only a superuser may do this.")
+
+
+def forbidden_user_fields(actor: User, fields: Collection[str]) -> frozenset[str]:
+    """The fields of an account `actor` may not change (empty when the change is allowed)."""
+    return frozenset() if actor.is_superuser else PRIVILEGED_USER_FIELDS & frozenset(fields)
+
+
+def ensure_may_change_user(actor: User, user_id: uuid.UUID, fields: Collection[str]) -> None:
+    """Changing an account: invisible is 404; visible but privileged fields is 403."""
+    ensure_can_see(actor, user_id)
+    forbidden = forbidden_user_fields(actor, fields)
+    if forbidden:
+        raise PermissionDenied(f"Only a superuser may change {', '.join(sorted(forbidden))}.")
+
+
+def can_see_profile(actor: User, user: User) -> bool:
+    """Profiles are public to every signed-in user, but only while the account is active."""
+    return user.is_active
+
+
+def ensure_can_see_profile(actor: User, user: User | None) -> User:
+    if user is None or not can_see_profile(actor, user):
+        raise NotFound()
+    return user

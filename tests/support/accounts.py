@@ -1,0 +1,23 @@
+"""User entities built directly, for rules and use cases tested without HTTP."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from domain.users import User
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def make_user(*, is_superuser: bool = False, is_active: bool = True, **fields: object) -> User:
+    values: dict[str, object] = {
+        "email": f"{uuid.uuid4().hex[:8]}@example.com",
+        "name": "Ann",
+        "hashed_password": "x",
+        "created_at": NOW,
+        "updated_at": NOW,
+        "password_changed_at": NOW,
+    }
+    values.update(fields)
+    return User(is_superuser=is_superuser, is_active=is_active, **values)  # type: ignore[arg-type]
