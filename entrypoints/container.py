@@ -9,22 +9,30 @@ from dependency_injector import containers, providers
 from adapters.asyncpg.principals import AsyncpgPrincipalLookup
 from adapters.clock import SystemClock
 from adapters.memory.database_probe import InMemoryDatabaseProbe
+from adapters.memory.files import InMemoryFileStorage
 from adapters.memory.principals import InMemoryPrincipalLookup
 from adapters.memory.rate_limiter import InMemoryRateLimiter
 from adapters.memory.store import InMemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWork
 from adapters.security.argon2 import Argon2PasswordHasher
 from adapters.security.jwt import PyJwtTokenService
+from adapters.security.signing import HmacSigner
 from adapters.sqlalchemy.database_probe import SqlAlchemyDatabaseProbe
 from adapters.sqlalchemy.engine import build_engine
 from adapters.sqlalchemy.principals import SqlAlchemyPrincipalLookup
 from adapters.sqlalchemy.rate_limiter import SqlAlchemyRateLimiter
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
+from adapters.storage.local import LocalFileStorage
 from application.auth import Authenticate, LogIn, LogOut, RefreshTokens
 from application.email_delivery import DeliverDueEmails
 from application.health import CheckReadiness
+from application.pagination import Paginator
 from application.password_reset import RequestPasswordReset, ResetPassword
+from application.profiles import GetAvatar, GetProfile, SetAvatar, UpdateProfile
 from application.registration import EnsureSuperuser, RegisterUser
+from application.user_admin import CreateUser, GetUser, ListUsers
+from application.user_changes import ChangePassword, UpdateUser
+from application.user_deletion import DeleteUser
 from domain.throttling import ThrottlePolicy
 from entrypoints.email_backends import build_email_sender
 from entrypoints.email_worker import EmailDeliveryLoop, Wakeup
@@ -134,6 +142,33 @@ class Container(containers.DeclarativeContainer):
         EmailDeliveryLoop, deliver=deliver_due_emails, wakeup=email_wakeup
     )
     authenticate = providers.Singleton(Authenticate, tokens=tokens, principals=principals)
+
+    # User administration and profiles.
+    file_storage = providers.Selector(
+        storage,
+        memory=providers.Singleton(InMemoryFileStorage),
+        sqlalchemy=providers.Singleton(LocalFileStorage, settings.provided.upload_dir),
+    )
+    paginator = providers.Singleton(
+        Paginator,
+        signer=providers.Singleton(
+            HmacSigner,
+            secret_key=providers.Singleton(resolve_secret_key, settings),
+            purpose="pagination cursor",
+        ),
+    )
+    get_user = providers.Factory(GetUser, uow=uow.provider)
+    list_users = providers.Factory(ListUsers, uow=uow.provider, paginator=paginator)
+    create_user = providers.Factory(CreateUser, register=register_user)
+    update_user = providers.Factory(UpdateUser, uow=uow.provider, hasher=hasher, clock=clock)
+    change_password = providers.Factory(
+        ChangePassword, uow=uow.provider, hasher=hasher, clock=clock
+    )
+    delete_user = providers.Factory(DeleteUser, uow=uow.provider, files=file_storage)
+    get_profile = providers.Factory(GetProfile, uow=uow.provider)
+    update_profile = providers.Factory(UpdateProfile, uow=uow.provider, clock=clock)
+    set_avatar = providers.Factory(SetAvatar, uow=uow.provider, files=file_storage, clock=clock)
+    get_avatar = providers.Factory(GetAvatar, uow=uow.provider, files=file_storage)
 
 
 def build_container(settings: Settings) -> Container:

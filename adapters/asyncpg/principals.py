@@ -15,18 +15,19 @@ import asyncpg
 from sqlalchemy.engine import make_url
 
 from adapters.sqlalchemy.availability import is_unavailable
+from adapters.sqlalchemy.tables import users
 from adapters.sqlalchemy.users import user_from_row
 from application.ports import Clock, PrincipalLookup
 from domain.errors import ServiceUnavailable
 from domain.users import User
 
-_PRINCIPAL = """
-SELECT u.id, u.email, u.name, u.hashed_password, u.is_active, u.is_superuser,
-       u.created_at, u.updated_at, u.password_changed_at
+# Every column of `users`, so the principal is the same User as everywhere else.
+_PRINCIPAL = f"""
+SELECT {", ".join(f"u.{column.name}" for column in users.columns)}
 FROM users AS u JOIN login_sessions AS s ON s.user_id = u.id
 WHERE s.id = $1 AND u.id = $2 AND u.is_active
   AND s.revoked_at IS NULL AND s.expires_at > $3 AND s.created_at >= u.password_changed_at
-"""
+"""  # noqa: S608 - the column names come from our own table definition
 
 
 class AsyncpgPrincipalLookup(PrincipalLookup):

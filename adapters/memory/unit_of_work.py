@@ -33,7 +33,7 @@ class InMemoryUnitOfWork(UnitOfWork):
         self._work = {name: dict(rows) for name, rows in self._store.tables.items()}
         for name in ("users", "sessions", "email_outbox", "password_reset_tokens"):
             self._work.setdefault(name, {})
-        self.users = InMemoryUserRepository(self._work["users"])
+        self.users = InMemoryUserRepository(self._work["users"], tables=self._work)
         self.sessions = InMemorySessionRepository(self._work["sessions"])
         self.outbox = InMemoryEmailOutbox(self._work["email_outbox"], self._clock)
         self.password_resets = InMemoryPasswordResetTokenRepository(

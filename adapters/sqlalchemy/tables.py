@@ -13,6 +13,8 @@ from sqlalchemy import (
     Table,
     Text,
     Uuid,
+    and_,
+    func,
 )
 
 from adapters.sqlalchemy.types import UtcDateTime
@@ -39,6 +41,10 @@ users = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     Column("password_changed_at", UtcDateTime, nullable=False),
+    Column("bio", String(2000), nullable=True),
+    Column("avatar_key", String(100), nullable=True),
+    Column("avatar_content_type", String(32), nullable=True),
+    Column("avatar_updated_at", UtcDateTime, nullable=True),
 )
 
 login_sessions = Table(
@@ -66,6 +72,26 @@ login_failures = Table(
 )
 Index("ix_login_failures_key_hash_failed_at", login_failures.c.key_hash, login_failures.c.failed_at)
 Index("ix_login_failures_failed_at", login_failures.c.failed_at)
+# The last-superuser check locks exactly these rows; a partial index finds them at once.
+Index(
+    "ix_users_active_superusers",
+    users.c.id,
+    postgresql_where=and_(users.c.is_superuser, users.c.is_active),
+    sqlite_where=and_(users.c.is_superuser == 1, users.c.is_active == 1),
+)
+# Substring search (`q`) on PostgreSQL: trigram GIN indexes serve lower(col) LIKE '%q%'.
+Index(
+    "ix_users_email_trgm",
+    func.lower(users.c.email).label("lower_email"),
+    postgresql_using="gin",
+    postgresql_ops={"lower_email": "gin_trgm_ops"},
+).ddl_if(dialect="postgresql")
+Index(
+    "ix_users_name_trgm",
+    func.lower(users.c.name).label("lower_name"),
+    postgresql_using="gin",
+    postgresql_ops={"lower_name": "gin_trgm_ops"},
+).ddl_if(dialect="postgresql")
 
 email_outbox = Table(
     "email_outbox",

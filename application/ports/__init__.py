@@ -2,12 +2,14 @@
 
 from application.ports.clock import Clock
 from application.ports.database_probe import DatabaseProbe
+from application.ports.files import FileStorage
 from application.ports.outbox import EmailOutbox, EmailSender
 from application.ports.password_resets import PasswordResetTokenRepository
 from application.ports.passwords import PasswordHasher
 from application.ports.principals import PrincipalLookup
 from application.ports.rate_limiter import RateLimiter
 from application.ports.sessions import SessionRepository
+from application.ports.signing import Signer
 from application.ports.tokens import TokenService
 from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from application.ports.users import UserRepository
@@ -17,11 +19,13 @@ __all__ = [
     "DatabaseProbe",
     "EmailOutbox",
     "EmailSender",
+    "FileStorage",
     "PasswordHasher",
     "PasswordResetTokenRepository",
     "PrincipalLookup",
     "RateLimiter",
     "SessionRepository",
+    "Signer",
     "TokenService",
     "UnitOfWork",
     "UnitOfWorkFactory",

@@ -1,0 +1,1 @@
+"""File storage adapters: where bytes live outside the database."""
