@@ -21,6 +21,8 @@ def password_problems(password: str, email: str | None = None) -> list[str]:
         problems.append("must contain a digit")
     if email is not None and password.casefold() == email.strip().casefold():
         problems.append("must not be the e-mail address")
+    if any("\ud800" <= c <= "\udfff" for c in password):  # JSON allows lone surrogates
+        problems.append("must be valid Unicode text")
     return problems
 
 

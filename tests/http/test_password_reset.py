@@ -130,6 +130,16 @@ async def test_the_new_password_may_not_be_the_email(client) -> None:
     assert ok.status_code == 204
 
 
+async def test_a_new_password_that_is_not_valid_text_is_422_not_a_crash(client) -> None:
+    user = await register(client)
+    reset_token = await reset_token_for(client, user["email"])
+    # A lone surrogate is valid JSON but cannot be encoded, so it cannot be hashed either.
+    raw = '{"token": "' + reset_token + '", "new_password": "Abcdefg1\\ud800"}'
+    response = await client.post(RESET, content=raw, headers={"Content-Type": "application/json"})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "new_password"]
+
+
 async def test_two_concurrent_resets_with_one_token_let_exactly_one_through(client) -> None:
     user = await register(client)
     reset_token = await reset_token_for(client, user["email"])
