@@ -7,14 +7,18 @@ import logging
 import time
 
 import pytest
+from dependency_injector import providers
 
 from adapters.clock import SystemClock
 from adapters.memory.email import InMemoryEmailSender
 from adapters.memory.store import InMemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWork
 from application.email_delivery import DeliverDueEmails
+from application.registration import NewAccount
 from domain.email_messages import EmailMessage
+from entrypoints.container import build_container, close_container
 from entrypoints.email_worker import EmailDeliveryLoop, Wakeup
+from tests.conftest import cheap_hasher, settings_for
 from tests.support.mail import eventually
 
 
@@ -111,3 +115,22 @@ async def test_stop_of_an_idle_loop_does_not_wait_for_the_poll_interval() -> Non
     started = time.monotonic()
     await loop.stop()
     assert time.monotonic() - started < 0.5
+
+
+async def test_the_composition_root_wires_commits_to_the_wakeup(tmp_path) -> None:
+    container = build_container(settings_for("memory://", tmp_path, email_backend="memory"))
+    container.hasher.override(providers.Singleton(cheap_hasher))
+    loop = EmailDeliveryLoop(
+        container.deliver_due_emails(), container.email_wakeup(), poll_interval=30
+    )
+    loop.start()
+    try:
+        await asyncio.sleep(0.05)
+        started = time.monotonic()
+        account = NewAccount(email="ann@example.com", name="Ann", password="Correct-Horse-9")
+        await container.register_user()(account)
+        await eventually(lambda: container.email_sender().sent, within=2)
+        assert time.monotonic() - started < 1
+    finally:
+        await loop.stop()
+        await close_container(container)
