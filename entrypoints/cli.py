@@ -58,7 +58,8 @@ async def _migrate(settings: Settings) -> None:
     from adapters.sqlalchemy.engine import build_engine
     from adapters.sqlalchemy.migrate import upgrade_to_head
 
-    engine = build_engine(settings.database_url)
+    # No statement timeout: DDL, and waiting for another host's migration, may take long.
+    engine = build_engine(settings.database_url, statement_timeout=None)
     try:
         await upgrade_to_head(engine)
     finally:
