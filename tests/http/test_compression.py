@@ -45,6 +45,8 @@ async def test_nothing_is_compressed_for_a_client_that_does_not_accept_gzip(size
     response, raw = await _raw(sized_client, "/test-sized/5000", accept)
     assert "Content-Encoding" not in response.headers
     assert raw == b"a" * 5000
+    # Caches learn that another Accept-Encoding may get another body.
+    assert "Accept-Encoding" in response.headers["Vary"]
 
 
 async def test_large_json_and_errors_are_compressed_too(client):

@@ -7,12 +7,13 @@ this subclass reads the header's codings and weights instead.
 
 from __future__ import annotations
 
-from starlette.middleware.gzip import GZipMiddleware, GZipResponder, IdentityResponder
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.middleware.gzip import GZipMiddleware, GZipResponder
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MINIMUM_SIZE = 1000
 # zlib's default level: most of level 9's gain at a fraction of its CPU.
 COMPRESS_LEVEL = 6
+VARY = (b"vary", b"Accept-Encoding")
 
 
 def accepts_gzip(accept_encoding: str) -> bool:
@@ -49,17 +50,25 @@ class CompressionMiddleware(GZipMiddleware):
             if name == b"accept-encoding":
                 accept = value.decode("latin-1")
                 break
-        responder: IdentityResponder
-        if accepts_gzip(accept):
-            responder = GZipResponder(
-                self.app,
-                self.minimum_size,
-                compresslevel=self.compresslevel,
-                thread_minimum_size=self.thread_minimum_size,
-                exclude_content_types=self.exclude_content_types,
-            )
-        else:
-            responder = IdentityResponder(
-                self.app, self.minimum_size, exclude_content_types=self.exclude_content_types
-            )
+        if not accepts_gzip(accept):
+            # Nothing to compress: skip the responder (and its per-request set-up) and only
+            # tell caches that the answer depends on Accept-Encoding.
+            await self.app(scope, receive, _varying(send))
+            return
+        responder = GZipResponder(
+            self.app,
+            self.minimum_size,
+            compresslevel=self.compresslevel,
+            thread_minimum_size=self.thread_minimum_size,
+            exclude_content_types=self.exclude_content_types,
+        )
         await responder(scope, receive, send)
+
+
+def _varying(send: Send) -> Send:
+    async def send_with_vary(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message["headers"] = [*message.get("headers", ()), VARY]
+        await send(message)
+
+    return send_with_vary
