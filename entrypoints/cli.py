@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import getpass
 import os
+import signal
 import sys
 
 from pydantic import ValidationError
@@ -13,6 +14,8 @@ from pydantic import ValidationError
 from entrypoints.logging import configure_logging
 from entrypoints.multiprocess_metrics import share_metrics_between
 from entrypoints.settings import Settings, describe_errors
+
+GRACEFUL_SHUTDOWN_SECONDS = 25
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,6 +129,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     asyncio.run(_migrate(settings))
     share_metrics_between(1 if args.reload else args.workers)
+    # uvicorn re-raises the SIGTERM it stopped on once it has shut down gracefully, which
+    # would end the process as killed (-15); a requested stop is a clean exit (status 0).
+    signal.signal(signal.SIGTERM, lambda *_: None)
     uvicorn.run(
         "entrypoints.http.app:create_app",
         factory=True,
@@ -136,6 +142,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         proxy_headers=True,
         log_config=None,  # logging is ours (entrypoints/logging.py), access lines included
         access_log=False,
+        # On SIGTERM requests in flight get this long to finish before they are cancelled
+        # (below the 30 s that orchestrators wait before SIGKILL).
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
     )
     return 0
 
