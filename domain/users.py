@@ -43,6 +43,8 @@ class User:
         is_active: bool = True,
         is_superuser: bool = False,
     ) -> User:
+        if not 1 <= len(name) <= MAX_NAME_LENGTH or not name.strip():
+            raise PolicyViolation(f"name must be 1 to {MAX_NAME_LENGTH} characters", field="name")
         return cls(
             email=normalize_email(email),
             name=name,

@@ -6,8 +6,13 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from domain.emails import normalize_email
+from domain.errors import PolicyViolation
+from domain.passwords import password_problems
+from domain.users import MAX_NAME_LENGTH
 
 MIN_PRODUCTION_SECRET_LENGTH = 32
 
@@ -33,7 +38,9 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = []
     first_superuser_email: str | None = None
     first_superuser_password: str | None = Field(default=None, repr=False)
-    first_superuser_name: str = "Administrator"
+    first_superuser_name: str = Field(
+        default="Administrator", min_length=1, max_length=MAX_NAME_LENGTH
+    )
     password_hash_workers: int | None = Field(default=None, gt=0)
     db_pool_size: int = Field(default=10, gt=0)
     db_max_overflow: int = Field(default=10, ge=0)
@@ -66,6 +73,28 @@ class Settings(BaseSettings):
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):
             return [o.strip().rstrip("/") for o in value.split(",") if o.strip()]
+        return value
+
+    # The first superuser is made during start-up: a value the account rules refuse must stop
+    # start-up here, as one line naming the setting, not as a traceback from the lifespan.
+    @field_validator("first_superuser_email")
+    @classmethod
+    def _first_superuser_email(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        try:
+            return normalize_email(value)
+        except PolicyViolation as exc:
+            raise ValueError(exc.detail) from None
+
+    @field_validator("first_superuser_password")
+    @classmethod
+    def _first_superuser_password(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if not value:
+            return None
+        problems = password_problems(value, info.data.get("first_superuser_email"))
+        if problems:
+            raise ValueError("password " + "; ".join(problems))
         return value
 
     @field_validator("database_url")

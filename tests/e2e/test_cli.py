@@ -98,6 +98,10 @@ def test_create_superuser_applies_the_password_policy(tmp_path, settings) -> Non
         ({"APP_ENV": "production", "SECRET_KEY": "too-short"}, "SECRET_KEY"),
         ({"JWT_ALGORITHM": "none"}, "JWT_ALGORITHM"),
         ({"DATABASE_URL": "mysql://db/hexapi"}, "DATABASE_URL"),
+        (
+            {"FIRST_SUPERUSER_EMAIL": "admin@example.com", "FIRST_SUPERUSER_PASSWORD": "too-short"},
+            "FIRST_SUPERUSER_PASSWORD",
+        ),
     ],
 )
 def test_a_bad_setting_stops_serve_with_one_line_naming_it(tmp_path, settings, bad, named) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from application.registration import NewAccount
 from domain.errors import EmailTaken, PolicyViolation
 from tests.support.api import PASSWORD
 
@@ -52,4 +53,14 @@ async def test_an_invalid_email_is_refused(core, email) -> None:
     with pytest.raises(PolicyViolation) as raised:
         await core.register(email)
     assert raised.value.field == "email"
+    assert core.all_users() == []
+
+
+@pytest.mark.parametrize("name", ["", "   ", "x" * 101])
+async def test_a_name_must_be_1_to_100_characters(core, name) -> None:
+    with pytest.raises(PolicyViolation) as raised:
+        await core.container.register_user()(
+            NewAccount(email="ann@example.com", name=name, password=PASSWORD)
+        )
+    assert raised.value.field == "name"
     assert core.all_users() == []

@@ -90,3 +90,27 @@ def test_names_are_case_insensitive_and_lists_are_comma_separated() -> None:
 )
 def test_the_database_url_picks_the_storage(url, storage) -> None:
     assert load(DATABASE_URL=url).storage == storage
+
+
+def test_the_first_superuser_must_satisfy_the_account_rules() -> None:
+    admin = {"FIRST_SUPERUSER_EMAIL": "Admin@Example.com"}
+    [line] = problems(**admin, FIRST_SUPERUSER_PASSWORD="weakpass")
+    assert line.startswith("invalid setting FIRST_SUPERUSER_PASSWORD:")
+    assert "weakpass" not in line
+    [line] = problems(
+        FIRST_SUPERUSER_EMAIL="Admin1@Example.com", FIRST_SUPERUSER_PASSWORD="admin1@EXAMPLE.com"
+    )
+    assert "e-mail" in line and "FIRST_SUPERUSER_PASSWORD" in line
+    [line] = problems(
+        FIRST_SUPERUSER_EMAIL="not-an-email", FIRST_SUPERUSER_PASSWORD="Strong-Pass-1"
+    )
+    assert line.startswith("invalid setting FIRST_SUPERUSER_EMAIL:")
+    [line] = problems(FIRST_SUPERUSER_NAME="x" * 101)
+    assert line.startswith("invalid setting FIRST_SUPERUSER_NAME:")
+    settings = load(**admin, FIRST_SUPERUSER_PASSWORD="Strong-Pass-1")
+    assert settings.first_superuser_email == "admin@example.com"
+
+
+def test_empty_first_superuser_settings_mean_none() -> None:
+    settings = load(FIRST_SUPERUSER_EMAIL="", FIRST_SUPERUSER_PASSWORD="")
+    assert (settings.first_superuser_email, settings.first_superuser_password) == (None, None)
