@@ -85,7 +85,13 @@ def test_processes_racing_for_the_first_key_all_get_the_same(tmp_path: Path) -> 
         )
         for _ in range(4)
     ]
-    keys = [racer.communicate(timeout=20)[0].strip() for racer in racers]
+    try:
+        keys = [racer.communicate(timeout=20)[0].strip() for racer in racers]
+    finally:
+        for racer in racers:
+            if racer.poll() is None:
+                racer.kill()
+                racer.wait()
     assert all(racer.returncode == 0 for racer in racers)
     assert len(set(keys)) == 1 and keys[0]
     assert (tmp_path / "data" / KEY_FILE).read_text().strip() == keys[0]
