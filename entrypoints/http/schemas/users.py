@@ -2,10 +2,13 @@ from __future__ import annotations
 
 import uuid
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
+from application.registration import NewAccount
+from application.user_changes import UserChanges
+from domain.passwords import password_problems
 from domain.users import User
-from entrypoints.http.schemas.common import UtcDatetime
+from entrypoints.http.schemas.common import Email, Name, RequestModel, Secret, UtcDatetime
 
 
 class UserOut(BaseModel):
@@ -30,3 +33,67 @@ class UserOut(BaseModel):
             created_at=user.created_at,
             updated_at=user.updated_at,
         )
+
+
+_POLICY = (
+    "8 to 128 characters, with an upper-case letter, a lower-case letter and a digit; not the"
+    " e-mail address."
+)
+
+
+def _check_password(password: str, email: str | None = None) -> None:
+    problems = password_problems(password, email)
+    if problems:
+        raise ValueError("password " + "; ".join(problems))
+
+
+# Optional fields below are typed without `None`: leaving a field out keeps the current value,
+# while an explicit null is refused (422) rather than quietly ignored.
+
+
+class UserUpdateMe(RequestModel):
+    email: Email = Field(default=None)  # type: ignore[assignment]
+    name: Name = Field(default=None)  # type: ignore[assignment]
+
+    def changes(self) -> UserChanges:
+        return UserChanges(**self.model_dump(exclude_unset=True))
+
+
+class UserUpdate(UserUpdateMe):
+    password: Secret = Field(default=None, description=_POLICY)  # type: ignore[assignment]
+    is_active: bool = Field(default=None)  # type: ignore[assignment]
+    is_superuser: bool = Field(default=None)  # type: ignore[assignment]
+
+    @field_validator("password")
+    @classmethod
+    def _password_policy(cls, password: str) -> str:
+        _check_password(password)  # the e-mail rule is checked once the e-mail is known
+        return password
+
+
+class UserCreate(RequestModel):
+    email: Email
+    name: Name
+    password: Secret = Field(description=_POLICY)
+    is_active: bool = True
+    is_superuser: bool = False
+
+    @field_validator("password")
+    @classmethod
+    def _password_policy(cls, password: str, info: ValidationInfo) -> str:
+        _check_password(password, info.data.get("email"))
+        return password
+
+    def account(self) -> NewAccount:
+        return NewAccount(**self.model_dump())
+
+
+class PasswordChange(RequestModel):
+    current_password: Secret
+    new_password: Secret = Field(description=_POLICY)
+
+    @field_validator("new_password")
+    @classmethod
+    def _password_policy(cls, password: str) -> str:
+        _check_password(password)  # the e-mail rule is checked by the use case
+        return password
