@@ -13,12 +13,14 @@ from fastapi import FastAPI
 from entrypoints.container import Container, build_container, close_container
 from entrypoints.http.conventions import install_conventions
 from entrypoints.http.docs import install_docs
-from entrypoints.http.errors import install_error_handlers
+from entrypoints.http.errors import install_error_handlers, responses
 from entrypoints.http.routers import auth, health, users
 from entrypoints.logging import configure_logging
 from entrypoints.settings import Settings
 
 API_PREFIX = "/api/v1"
+# Everything under the API needs the database, which may be unavailable (503 within 5 s).
+NEEDS_DATABASE = responses(503)
 log = logging.getLogger("hexapi")
 
 
@@ -44,8 +46,8 @@ def create_app(
     app.state.container = container
     install_error_handlers(app)
     app.include_router(health.router)
-    app.include_router(auth.router, prefix=API_PREFIX)
-    app.include_router(users.router, prefix=API_PREFIX)
+    app.include_router(auth.router, prefix=API_PREFIX, responses=NEEDS_DATABASE)
+    app.include_router(users.router, prefix=API_PREFIX, responses=NEEDS_DATABASE)
     install_docs(app)
     if conventions:
         install_conventions(app, container, api_prefix=API_PREFIX)

@@ -76,3 +76,18 @@ async def test_both_answers_are_documented(client) -> None:
     assert components[ok]["properties"]["status"]["const"] == "ready"
     assert components[error]["properties"]["status"]["const"] == "unavailable"
     assert components[error]["properties"]["database"]["const"] == "error"
+
+
+async def test_every_api_operation_documents_503_for_an_unavailable_database(client) -> None:
+    schema = (await client.get("/openapi.json")).json()
+    operations = [
+        (path, method, operation)
+        for path, item in schema["paths"].items()
+        if path.startswith("/api/v1/")
+        for method, operation in item.items()
+    ]
+    assert operations
+    for path, method, operation in operations:
+        assert "503" in operation["responses"], (method, path)
+        body = operation["responses"]["503"]["content"]["application/json"]["schema"]
+        assert body["$ref"].endswith("/ErrorBody")
