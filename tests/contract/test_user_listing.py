@@ -30,6 +30,7 @@ async def add_people(backend) -> None:
         ("bob@example.com", "Bob Smithers", False),
         ("carol@shop.example", "Carol", True),
         ("dan_1@example.com", "Dan 100% Real", True),
+        ("eve@example.com", "Eve O'Brien \\ Co", True),
     ]:
         await backend.add_user(email, name=name, is_active=active)
         backend.clock.advance(seconds=1)
@@ -37,10 +38,16 @@ async def add_people(backend) -> None:
 
 async def test_users_list_newest_first_with_offset_and_limit(backend) -> None:
     await add_people(backend)
-    everyone = ["dan_1@example.com", "carol@shop.example", "bob@example.com", "ann@example.com"]
+    everyone = [
+        "eve@example.com",
+        "dan_1@example.com",
+        "carol@shop.example",
+        "bob@example.com",
+        "ann@example.com",
+    ]
     assert await newest_first(backend) == everyone
     assert await newest_first(backend, limit=2, offset=1) == everyone[1:3]
-    assert await count(backend, UserFilter()) == 4
+    assert await count(backend, UserFilter()) == 5
 
 
 @pytest.mark.parametrize(
@@ -54,7 +61,10 @@ async def test_users_list_newest_first_with_offset_and_limit(backend) -> None:
         (UserFilter(q="n_1"), ["dan_1@example.com"]),  # and so is _
         (UserFilter(q="%"), ["dan_1@example.com"]),
         (UserFilter(q="_"), ["dan_1@example.com"]),
-        (UserFilter(q="\\"), []),
+        (UserFilter(q="\\"), ["eve@example.com"]),  # and \\ too
+        (UserFilter(q="o'brien"), ["eve@example.com"]),  # quotes are data, never SQL
+        (UserFilter(q="' OR '1'='1"), []),
+        (UserFilter(q="x'); DROP TABLE users; --"), []),
         (UserFilter(q="nobody"), []),
     ],
 )
