@@ -25,7 +25,7 @@ ACCESS_FIELDS = ("method", "path", "route", "status", "duration_ms", "client")
 
 _SECRET_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     # Authorization header values and anything shaped like one.
-    (re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+"), r"\1 [redacted]"),
+    (re.compile(r"(?i)\b(bearer|basic)[ \t]+[A-Za-z0-9._~+/=-]{8,}"), r"\1 [redacted]"),
     # JWTs wherever they appear (tokens in URLs, messages, exception texts).
     (re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*"), "[redacted]"),
     # key=value pairs in query strings, form bodies and messages.

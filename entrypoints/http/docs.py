@@ -23,7 +23,7 @@ ASSETS_URL = "/docs-static"
 DOCS_URL = "/docs"
 REDOC_URL = "/redoc"
 OAUTH2_REDIRECT_URL = "/docs/oauth2-redirect"
-# Swagger UI would otherwise send the schema to validator.swagger.io for its badge.
+# No schema sent to validator.swagger.io for its badge; no token kept in localStorage.
 SWAGGER_UI_PARAMETERS = {"validatorUrl": None, "persistAuthorization": False}
 
 

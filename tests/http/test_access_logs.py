@@ -78,10 +78,11 @@ async def test_an_unhandled_error_is_logged_once_with_its_request_id(client, cap
         ("{'new_password': 'hunter2'}", "{'new_password': '[redacted]'}"),
         ("jwt eyJhbGciOi.eyJzdWIiOi.c2lnbmF0dXJl here", "jwt [redacted] here"),
         ("nothing to hide", "nothing to hide"),
+        ("basic setup done; WWW-Authenticate: Bearer\nnext line", None),
     ],
 )
 def test_the_safety_net_redacts_secret_shaped_text(dirty, clean):
-    assert redact(dirty) == clean
+    assert redact(dirty) == (dirty if clean is None else clean)
 
 
 def test_the_filter_redacts_a_record_before_any_handler_formats_it():
