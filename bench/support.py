@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -40,33 +41,32 @@ def pinned(command: list[str], cpu: str | None) -> list[str]:
 def server(command: list[str], env: dict[str, str], port: int, cwd: Path) -> Iterator[str]:
     """Run a server process until the block ends; yields its base URL once it answers."""
     # The server's output goes to a file: a pipe nobody reads would fill up and stall it.
-    log = (cwd / f"server-{port}.log").open("w+b")
-    process = subprocess.Popen(
-        pinned(command, SERVER_CPU),
-        env={**os.environ, **env},
-        cwd=cwd,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(base + "/health", timeout=1).status_code < 500:
-                    break
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                raise RuntimeError(f"server did not start: {log.read().decode()[-2000:]}")
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            pinned(command, SERVER_CPU),
+            env={**os.environ, **env},
+            cwd=cwd,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
         try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+            deadline = time.monotonic() + 30
+            while True:
+                with contextlib.suppress(httpx.HTTPError):
+                    if httpx.get(base + "/health", timeout=1).status_code < 500:
+                        break
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    raise RuntimeError(f"server did not start: {log.read().decode()[-2000:]}")
+                time.sleep(0.2)
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 def wrk(url: str, *, seconds: int, connections: int = 50, headers: dict[str, str] | None = None):
