@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from http import HTTPStatus
 from typing import Any
@@ -66,11 +67,21 @@ def status_for(error: DomainError) -> int:
     return 400
 
 
-def error_response(status: int, detail: str, code: str, headers: dict[str, str] | None = None):
+class ErrorJSONResponse(JSONResponse):
+    """JSON with non-ASCII characters escaped: an error may quote input that is not valid
+    Unicode (a lone surrogate), and must still be sent rather than fail while encoding."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
+def error_response(
+    status: int, detail: str, code: str, headers: dict[str, str] | None = None
+) -> ErrorJSONResponse:
     headers = dict(headers or {})
     if status == 401:
         headers.setdefault("WWW-Authenticate", "Bearer")
-    return JSONResponse({"detail": detail, "code": code}, status_code=status, headers=headers)
+    return ErrorJSONResponse({"detail": detail, "code": code}, status_code=status, headers=headers)
 
 
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -110,7 +121,7 @@ async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, PolicyViolation):
         where = "query" if isinstance(exc, InvalidCursor) else "body"
         problem = {"type": "value_error", "loc": [where, exc.field], "msg": exc.detail}
-        return JSONResponse({"detail": [problem], "code": exc.code}, status_code=422)
+        return ErrorJSONResponse({"detail": [problem], "code": exc.code}, status_code=422)
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
     return error_response(status, exc.detail, exc.code, headers)
 
@@ -118,7 +129,7 @@ async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     body = {"detail": _validation_problems(list(exc.errors())), "code": "validation_error"}
-    return JSONResponse(body, status_code=422)
+    return ErrorJSONResponse(body, status_code=422)
 
 
 async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
