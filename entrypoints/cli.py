@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from entrypoints.logging import configure_logging
 from entrypoints.multiprocess_metrics import share_metrics_between
+from entrypoints.secrets import resolve_secret_key
 from entrypoints.settings import Settings, describe_errors
 
 GRACEFUL_SHUTDOWN_SECONDS = 25
@@ -126,6 +127,12 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     if settings.storage == "memory" and args.workers > 1:
         print("hexapi: the memory backend cannot be shared by several workers", file=sys.stderr)
+        return 2
+    try:  # make (or find) the development signing key now, not at the first login
+        resolve_secret_key(settings)
+    except OSError as exc:
+        message = f"invalid setting DATA_DIR: cannot keep the signing key there: {exc}"
+        print(f"hexapi: {message}", file=sys.stderr)
         return 2
     asyncio.run(_migrate(settings))
     share_metrics_between(1 if args.reload else args.workers)

@@ -112,3 +112,14 @@ def test_a_bad_setting_stops_serve_with_one_line_naming_it(tmp_path, settings, b
     assert named in lines[0]
     assert "Traceback" not in result.stderr + result.stdout
     assert "too-short" not in result.stderr
+
+
+def test_a_data_dir_that_cannot_keep_the_key_stops_serve_with_one_line(tmp_path, settings) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the data folder should be")
+    env = {**settings, "APP_ENV": "development", "SECRET_KEY": "", "DATA_DIR": str(blocker / "x")}
+    result = hexapi("serve", "--port", "9", cwd=tmp_path, **env)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "DATA_DIR" in lines[0]
