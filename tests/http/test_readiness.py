@@ -55,6 +55,7 @@ async def test_unavailable_when_nothing_listens(make_client) -> None:
     assert elapsed < 2.5
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(30)
 async def test_unavailable_within_two_seconds_when_the_database_hangs(
     make_client, silent_port
