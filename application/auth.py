@@ -95,6 +95,8 @@ class LogIn:
 class RefreshTokens:
     """Spend a refresh token for a new pair (rotation).
 
+    The session slides: it now lasts as long as the new refresh token, so a client that keeps
+    refreshing stays logged in, and one idle for the refresh lifetime is logged out.
     A refresh token that was already spent is treated as stolen: the whole login session is
     revoked, so the thief and the victim both have to log in again.
     """
@@ -114,7 +116,7 @@ class RefreshTokens:
                 raise InvalidToken()
             pair = self._tokens.issue_pair(user.id, session.id)
             spent = session.refresh_token_id != claims.token_id or not await uow.sessions.rotate(
-                session.id, claims.token_id, pair.refresh_token_id
+                session.id, claims.token_id, pair.refresh_token_id, pair.refresh_expires_at
             )
             if spent:
                 await uow.sessions.revoke(session.id, now)

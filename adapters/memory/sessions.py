@@ -23,12 +23,18 @@ class InMemorySessionRepository(SessionRepository):
         return replace(session) if session else None
 
     async def rotate(
-        self, session_id: uuid.UUID, spent_token_id: uuid.UUID, new_token_id: uuid.UUID
+        self,
+        session_id: uuid.UUID,
+        spent_token_id: uuid.UUID,
+        new_token_id: uuid.UUID,
+        expires_at: datetime,
     ) -> bool:
         session = self._rows.get(session_id)
         if session is None or session.revoked_at or session.refresh_token_id != spent_token_id:
             return False
-        self._rows[session_id] = replace(session, refresh_token_id=new_token_id)
+        self._rows[session_id] = replace(
+            session, refresh_token_id=new_token_id, expires_at=expires_at
+        )
         return True
 
     async def revoke(self, session_id: uuid.UUID, now: datetime) -> None:

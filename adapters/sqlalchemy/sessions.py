@@ -37,7 +37,11 @@ class SqlAlchemySessionRepository(SessionRepository):
         return session_from_row(row) if row else None
 
     async def rotate(
-        self, session_id: uuid.UUID, spent_token_id: uuid.UUID, new_token_id: uuid.UUID
+        self,
+        session_id: uuid.UUID,
+        spent_token_id: uuid.UUID,
+        new_token_id: uuid.UUID,
+        expires_at: datetime,
     ) -> bool:
         # One conditional UPDATE: of two requests spending the same token, exactly one wins.
         result = await self._conn.execute(
@@ -47,7 +51,7 @@ class SqlAlchemySessionRepository(SessionRepository):
                 login_sessions.c.refresh_token_id == spent_token_id,
                 login_sessions.c.revoked_at.is_(None),
             )
-            .values(refresh_token_id=new_token_id)
+            .values(refresh_token_id=new_token_id, expires_at=expires_at)
         )
         return result.rowcount == 1
 

@@ -15,10 +15,15 @@ class SessionRepository(Protocol):
     async def get(self, session_id: uuid.UUID) -> LoginSession | None: ...
 
     async def rotate(
-        self, session_id: uuid.UUID, spent_token_id: uuid.UUID, new_token_id: uuid.UUID
+        self,
+        session_id: uuid.UUID,
+        spent_token_id: uuid.UUID,
+        new_token_id: uuid.UUID,
+        expires_at: datetime,
     ) -> bool:
-        """Atomically replace the current refresh token id, but only if it is still
-        `spent_token_id` and the session is not revoked. False when another request won."""
+        """Atomically replace the current refresh token id and extend the session to
+        `expires_at`, but only if the current id is still `spent_token_id` and the session is
+        not revoked. False when another request won."""
         ...
 
     async def revoke(self, session_id: uuid.UUID, now: datetime) -> None: ...

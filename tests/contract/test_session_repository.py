@@ -19,9 +19,10 @@ async def test_a_session_reads_back_exactly_as_added(backend, user) -> None:
     assert await backend.session(uuid.uuid4()) is None
 
 
-async def rotate(backend, session_id, spent, new) -> bool:
+async def rotate(backend, session_id, spent, new, expires_at=None) -> bool:
+    expires_at = expires_at or backend.clock.now() + timedelta(days=7)
     async with backend.uow() as uow:
-        rotated = await uow.sessions.rotate(session_id, spent, new)
+        rotated = await uow.sessions.rotate(session_id, spent, new, expires_at)
         await uow.commit()
     return rotated
 
@@ -34,6 +35,13 @@ async def test_rotate_replaces_the_current_refresh_token_once(backend, user) -> 
     # The same spent id again loses: only one of two racing refreshes can win.
     assert await rotate(backend, session.id, session.refresh_token_id, newer) is False
     assert (await backend.session(session.id)).refresh_token_id == new
+
+
+async def test_rotate_extends_the_session_to_the_new_refresh_token(backend, user) -> None:
+    session = await backend.add_session(user)
+    later = session.expires_at + timedelta(days=3)
+    assert await rotate(backend, session.id, session.refresh_token_id, uuid.uuid4(), later)
+    assert (await backend.session(session.id)).expires_at == later
 
 
 async def test_rotate_with_a_wrong_spent_id_changes_nothing(backend, user) -> None:

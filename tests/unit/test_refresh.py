@@ -100,3 +100,16 @@ async def test_a_refreshed_access_token_lives_its_full_lifetime(core) -> None:
     core.clock.advance(timedelta(minutes=5))
     with pytest.raises(InvalidToken):
         await core.authenticate(fresh.access_token)
+
+
+async def test_refreshing_slides_the_session_and_idleness_ends_it(core) -> None:
+    await core.register()
+    pair = await core.login()
+    for _ in range(3):  # an active client outlives the first refresh lifetime (7 days)
+        core.clock.advance(days=5)
+        pair = await core.refresh(pair.refresh_token)
+    [session] = core.all_sessions()
+    assert session.expires_at == pair.refresh_expires_at
+    core.clock.advance(days=7, seconds=1)
+    with pytest.raises(InvalidToken):  # idle longer than the refresh lifetime
+        await core.refresh(pair.refresh_token)
