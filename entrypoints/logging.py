@@ -56,9 +56,19 @@ def redact(text: str) -> str:
 
 
 class RedactSecrets(logging.Filter):
-    """The safety net: rewrites a record's message when it contains something secret-shaped."""
+    """The safety net: rewrites a record's message when it contains something secret-shaped.
+
+    Outside production a record logged with `extra={"reveal": True}` is left alone: that is
+    the development mail console showing the reset link it exists to show.
+    """
+
+    def __init__(self, *, honour_reveal: bool) -> None:
+        super().__init__()
+        self._honour_reveal = honour_reveal
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if self._honour_reveal and getattr(record, "reveal", False):
+            return True
         # Storing the formatted text also spares the formatter formatting it a second time.
         record.msg, record.args = redact(record.getMessage()), None
         return True
@@ -126,8 +136,8 @@ def configure_logging(settings: Settings) -> None:
             root.removeHandler(handler)
     handler = _StderrHandler()
     handler.addFilter(RequestIdFilter())
-    handler.addFilter(RedactSecrets())
     production = settings.app_env is Environment.PRODUCTION
+    handler.addFilter(RedactSecrets(honour_reveal=not production))
     handler.setFormatter(JsonFormatter() if production else TextFormatter())
     root.addHandler(handler)
     root.setLevel(logging.INFO)

@@ -7,7 +7,10 @@ import logging
 
 import pytest
 
-from entrypoints.logging import JsonFormatter, RedactSecrets, redact
+from adapters.email.console import ConsoleEmailSender
+from domain.email_messages import EmailMessage
+from entrypoints.logging import JsonFormatter, RedactSecrets, configure_logging, redact
+from tests.conftest import settings_for
 from tests.support.api import PASSWORD
 
 SECRET_QUERY_TOKEN = "query-secret-0123456789abcdef"
@@ -89,8 +92,17 @@ def test_the_filter_redacts_a_record_before_any_handler_formats_it():
     record = logging.LogRecord(
         "x", logging.INFO, __file__, 1, "reset link %s", ("https://f/r?token=s3cret",), None
     )
-    RedactSecrets().filter(record)
+    RedactSecrets(honour_reveal=False).filter(record)
     assert record.getMessage() == "reset link https://f/r?token=[redacted]"
+
+
+@pytest.mark.parametrize(("honour_reveal", "shown"), [(True, True), (False, False)])
+def test_a_record_marked_reveal_is_shown_only_outside_production(honour_reveal, shown):
+    link = "https://f/r?token=s3cret"
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "reset link %s", (link,), None)
+    record.reveal = True  # what the development mail console asks for
+    RedactSecrets(honour_reveal=honour_reveal).filter(record)
+    assert ("s3cret" in record.getMessage()) is shown
 
 
 def test_json_lines_keep_the_access_fields():
@@ -101,3 +113,13 @@ def test_json_lines_keep_the_access_fields():
     assert line["status"] == 200
     assert line["level"] == "info"
     assert line["message"] == "GET / 200"
+
+
+@pytest.mark.parametrize(("app_env", "shown"), [("development", True), ("production", False)])
+async def test_the_mail_console_shows_reset_links_only_outside_production(
+    app_env, shown, capsys, tmp_path
+):
+    configure_logging(settings_for("memory://", tmp_path, app_env=app_env))
+    link = "http://localhost:3000/reset-password?token=s3cret-reset-token"
+    await ConsoleEmailSender().send(EmailMessage(to="a@example.com", subject="Reset", body=link))
+    assert ("s3cret-reset-token" in capsys.readouterr().err) is shown
