@@ -16,9 +16,15 @@ from application.user_changes import ChangePassword, UpdateUser
 from application.user_deletion import DeleteUser
 from entrypoints.http.dependencies import CurrentUser, use
 from entrypoints.http.errors import responses
-from entrypoints.http.pagination import PageOut, PageParams
+from entrypoints.http.pagination import PageParams
 from entrypoints.http.routers import profiles, user_by_id
-from entrypoints.http.schemas.users import PasswordChange, UserCreate, UserOut, UserUpdateMe
+from entrypoints.http.schemas.users import (
+    PasswordChange,
+    UserCreate,
+    UserOut,
+    UserPage,
+    UserUpdateMe,
+)
 
 router = APIRouter(prefix="/users", tags=["users"])
 
@@ -33,9 +39,9 @@ async def list_users(
         Query(max_length=254, description="Part of the e-mail or name, any case."),
     ] = None,
     is_active: bool | None = None,
-) -> PageOut[UserOut]:
+) -> UserPage:
     where = UserFilter(q=(q or "").strip() or None, is_active=is_active)
-    return PageOut.of(await list_users(actor, where, page), UserOut.from_user)
+    return UserPage.of(await list_users(actor, where, page), UserOut.from_user)
 
 
 @router.post(

@@ -8,6 +8,7 @@ from application.registration import NewAccount
 from application.user_changes import UserChanges
 from domain.passwords import password_problems
 from domain.users import User
+from entrypoints.http.pagination import PageOut
 from entrypoints.http.schemas.common import Email, Name, RequestModel, Secret, UtcDatetime
 
 
@@ -33,6 +34,10 @@ class UserOut(BaseModel):
             created_at=user.created_at,
             updated_at=user.updated_at,
         )
+
+
+class UserPage(PageOut[UserOut]):
+    """A page of accounts."""
 
 
 _POLICY = (
