@@ -51,7 +51,9 @@ def downgrade() -> None:
         for index in _TRIGRAM_INDEXES:
             op.execute(f"DROP INDEX IF EXISTS {index}")
     op.drop_index("ix_users_active_superusers", table_name="users")
-    with op.batch_alter_table("users") as batch:
+    # Never by copying the table: on SQLite, dropping the old `users` would cascade-delete
+    # every login session. ALTER TABLE … DROP COLUMN needs SQLite 3.35 or later.
+    with op.batch_alter_table("users", recreate="never") as batch:
         batch.drop_column("avatar_updated_at")
         batch.drop_column("avatar_content_type")
         batch.drop_column("avatar_key")
