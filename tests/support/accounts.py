@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
+from application.registration import NewAccount
 from domain.users import User
+from tests.support.api import PASSWORD
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -21,3 +24,9 @@ def make_user(*, is_superuser: bool = False, is_active: bool = True, **fields: o
     }
     values.update(fields)
     return User(is_superuser=is_superuser, is_active=is_active, **values)  # type: ignore[arg-type]
+
+
+async def register_superuser(container: Any, email: str = "root@example.com") -> User:
+    """An active superuser, made through the container's RegisterUser."""
+    account = NewAccount(email=email, name="Root", password=PASSWORD, is_superuser=True)
+    return await container.register_user()(account)

@@ -7,8 +7,8 @@ import pytest
 from application.user_changes import UserChanges
 from domain.errors import NotFound, PayloadTooLarge, PolicyViolation, UnsupportedMediaType
 from domain.images import MAX_AVATAR_BYTES
+from tests.support.accounts import register_superuser
 from tests.support.images import GIF, PNG
-from tests.unit.test_user_administration import superuser
 
 
 def stored(core) -> dict[str, bytes]:
@@ -62,7 +62,7 @@ async def test_deleting_an_account_deletes_its_avatar(core) -> None:
 
 
 async def test_profiles_and_avatars_of_inactive_or_unknown_accounts_are_not_found(core) -> None:
-    root, ann = await superuser(core), await core.register()
+    root, ann = await register_superuser(core.container), await core.register()
     await core.container.set_avatar()(ann, PNG)
     assert (await core.container.get_profile()(root, ann.id)).id == ann.id
     await core.container.update_user()(root, ann.id, UserChanges(is_active=False))

@@ -20,14 +20,14 @@ from domain.errors import (
     PolicyViolation,
 )
 from domain.users import User
+from tests.support.accounts import register_superuser
 from tests.support.api import PASSWORD
 
 NEW_PASSWORD = "Brand-New-Pass-7"
 
 
 async def superuser(core, email: str = "root@example.com") -> User:
-    account = NewAccount(email=email, name="Root", password=PASSWORD, is_superuser=True)
-    return await core.container.register_user()(account)
+    return await register_superuser(core.container, email)
 
 
 async def update(core, actor: User, target: User, **changes) -> User:
