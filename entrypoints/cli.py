@@ -11,6 +11,7 @@ import sys
 
 from pydantic import ValidationError
 
+from domain.errors import ServiceUnavailable
 from entrypoints.logging import configure_logging
 from entrypoints.multiprocess_metrics import share_metrics_between
 from entrypoints.secrets import resolve_secret_key
@@ -44,7 +45,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"hexapi: {line}", file=sys.stderr)
         return 2
     configure_logging(settings)
+    try:
+        return _run(args, settings)
+    except ServiceUnavailable as exc:
+        reason = exc.__cause__ or exc
+        print(f"hexapi: the database at DATABASE_URL does not answer: {reason}", file=sys.stderr)
+        return 1
 
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "migrate":
         asyncio.run(_migrate(settings))
         print("database is at the latest migration")
@@ -63,7 +72,10 @@ async def _migrate(settings: Settings) -> None:
     from adapters.sqlalchemy.migrate import upgrade_to_head
 
     # No statement timeout: DDL, and waiting for another host's migration, may take long.
-    engine = build_engine(settings.database_url, statement_timeout=None)
+    try:
+        engine = build_engine(settings.database_url, statement_timeout=None)
+    except OSError as exc:  # SQLite: the database's folder cannot be made
+        raise ServiceUnavailable() from exc
     try:
         await upgrade_to_head(engine)
     finally:

@@ -123,3 +123,16 @@ def test_a_data_dir_that_cannot_keep_the_key_stops_serve_with_one_line(tmp_path,
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert "DATA_DIR" in lines[0]
+
+
+@pytest.mark.parametrize(
+    "database_url",
+    ["postgresql+asyncpg://postgres@127.0.0.1:1/hexapi", "sqlite+aiosqlite:////proc/no/such.db"],
+)
+@pytest.mark.parametrize("command", ["serve", "migrate"])
+def test_an_unreachable_database_stops_with_one_line(tmp_path, settings, command, database_url):
+    result = hexapi(command, cwd=tmp_path, **{**settings, "DATABASE_URL": database_url})
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "DATABASE_URL" in lines[0]
