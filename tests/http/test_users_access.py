@@ -11,7 +11,12 @@ from tests.support.assertions import assert_error, assert_validation_error, loca
 from tests.support.people import person, superuser
 
 USERS = "/api/v1/users"
-PRIVILEGED = [{"password": "Another-Pass-8"}, {"is_active": True}, {"is_superuser": False}]
+PRIVILEGED = [
+    {"password": "Another-Pass-8"},
+    {"password": "weak"},  # 403 before any judgement of the password itself
+    {"is_active": True},
+    {"is_superuser": False},
+]
 
 
 @pytest.fixture
@@ -66,10 +71,11 @@ async def test_a_superuser_reads_changes_and_deletes_any_account(client, people)
     assert_error(await client.get(url, headers=root.headers), 404, "not_found")
 
 
-async def test_listing_and_creating_accounts_is_403_for_users(client, people) -> None:
+@pytest.mark.parametrize("password", ["Correct-Horse-9", "weak"])
+async def test_listing_and_creating_accounts_is_403_for_users(client, people, password) -> None:
     ann, _bob, _root = people
     assert_error(await client.get(USERS, headers=ann.headers), 403, "forbidden")
-    body = {"email": "new@example.com", "name": "New", "password": "Correct-Horse-9"}
+    body = {"email": "new@example.com", "name": "New", "password": password}
     assert_error(await client.post(USERS, headers=ann.headers, json=body), 403, "forbidden")
 
 

@@ -6,20 +6,17 @@ from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from domain.passwords import password_problems
 from domain.tokens import TokenPair
-from entrypoints.http.schemas.common import Email, Name, RequestModel, Secret
+from entrypoints.http.schemas.common import Email, Name, NewPassword, RequestModel, Secret
 
 
 class RegisterRequest(RequestModel):
     email: Email
     name: Name
-    password: Secret = Field(
-        description="8 to 128 characters, with an upper-case letter, a lower-case letter and a"
-        " digit; not the e-mail address."
-    )
+    password: NewPassword
 
     @field_validator("password")
     @classmethod
-    def _password_policy(cls, password: str, info: ValidationInfo) -> str:
+    def _not_the_email(cls, password: str, info: ValidationInfo) -> str:
         problems = password_problems(password, info.data.get("email"))
         if problems:
             raise ValueError("password " + "; ".join(problems))

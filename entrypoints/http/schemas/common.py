@@ -16,6 +16,7 @@ from pydantic import (
 
 from domain.emails import normalize_email
 from domain.errors import PolicyViolation
+from domain.passwords import password_problems
 
 # Timestamps leave as ISO 8601 with an explicit +00:00 offset.
 UtcDatetime = Annotated[
@@ -24,6 +25,34 @@ UtcDatetime = Annotated[
 ]
 # Secrets are taken exactly as sent: never stripped, never echoed in errors.
 Secret = Annotated[str, StringConstraints(strip_whitespace=False)]
+
+POLICY_IN_WORDS = (
+    "8 to 128 characters, with an upper-case letter, a lower-case letter and a digit;"
+    " not the e-mail address."
+)
+# The policy as JSON Schema, so generated clients and schema-driven tests know it. The domain
+# rule (domain/passwords.py) is what enforces it; this pattern is a strict subset of it.
+_PASSWORD_SCHEMA = {
+    "minLength": 8,
+    "maxLength": 128,
+    "pattern": r"^(?=[\s\S]*[a-z])(?=[\s\S]*[A-Z])(?=[\s\S]*[0-9])",
+}
+# A password the policy applies to, documented but checked elsewhere (where the order of
+# checks matters, e.g. permission before policy).
+PolicyPassword = Annotated[
+    Secret, Field(description=POLICY_IN_WORDS, json_schema_extra=_PASSWORD_SCHEMA)
+]
+
+
+def _meets_policy(password: str) -> str:
+    problems = password_problems(password)  # the e-mail rule needs the e-mail: checked later
+    if problems:
+        raise ValueError("password " + "; ".join(problems))
+    return password
+
+
+# A new password, refused with a 422 right here when it breaks the policy.
+NewPassword = Annotated[PolicyPassword, AfterValidator(_meets_policy)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
 

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
-from domain.passwords import password_problems
-from entrypoints.http.schemas.common import Email, RequestModel, Secret
+from entrypoints.http.schemas.common import Email, NewPassword, RequestModel, Secret
 
 
 class ForgotPasswordRequest(RequestModel):
@@ -12,18 +11,7 @@ class ForgotPasswordRequest(RequestModel):
 
 class ResetPasswordRequest(RequestModel):
     token: Secret = Field(description="The token from the reset link in the e-mail.")
-    new_password: Secret = Field(
-        description="8 to 128 characters, with an upper-case letter, a lower-case letter and a"
-        " digit; not the e-mail address."
-    )
-
-    @field_validator("new_password")
-    @classmethod
-    def _password_policy(cls, password: str) -> str:
-        problems = password_problems(password)  # the e-mail rule is checked once it is known
-        if problems:
-            raise ValueError("password " + "; ".join(problems))
-        return password
+    new_password: NewPassword  # the e-mail rule is checked once the e-mail is known
 
 
 class ResetRequested(BaseModel):
