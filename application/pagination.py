@@ -22,6 +22,9 @@ from domain.errors import InvalidCursor, PolicyViolation
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+# Offsets beyond this many pages are no use to anyone (the cursor is for depth), and a page
+# number of any size would overflow the database's integer offset.
+MAX_PAGE_NUMBER = 10_000_000
 
 T = TypeVar("T")
 K = TypeVar("K")
@@ -38,8 +41,8 @@ class PageRequest:
     def __post_init__(self) -> None:
         if not 1 <= self.size <= MAX_PAGE_SIZE:
             raise PolicyViolation(f"size must be 1 to {MAX_PAGE_SIZE}", field="size")
-        if self.page is not None and self.page < 1:
-            raise PolicyViolation("page must be at least 1", field="page")
+        if self.page is not None and not 1 <= self.page <= MAX_PAGE_NUMBER:
+            raise PolicyViolation(f"page must be 1 to {MAX_PAGE_NUMBER}", field="page")
         if self.cursor is not None and self.page is not None:
             raise InvalidCursor("Pass either page or cursor, not both.")
         if self.cursor is not None and not self.cursor:

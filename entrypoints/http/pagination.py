@@ -8,14 +8,22 @@ from typing import Annotated, Any, Generic, TypeVar
 from fastapi import Depends, Query, Request
 from pydantic import BaseModel, Field
 
-from application.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, PageRequest
+from application.pagination import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_NUMBER,
+    MAX_PAGE_SIZE,
+    Page,
+    PageRequest,
+)
 
 T = TypeVar("T")
 
 
 def _page_request(
     request: Request,
-    page: Annotated[int, Query(ge=1, description="Page number; not with `cursor`.")] = 1,
+    page: Annotated[
+        int, Query(ge=1, le=MAX_PAGE_NUMBER, description="Page number; not with `cursor`.")
+    ] = 1,
     size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page.")] = (
         DEFAULT_PAGE_SIZE
     ),
