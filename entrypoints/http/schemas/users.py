@@ -2,14 +2,21 @@ from __future__ import annotations
 
 import uuid
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
 from application.registration import NewAccount
 from application.user_changes import UserChanges
-from domain.passwords import password_problems
 from domain.users import User
 from entrypoints.http.pagination import PageOut
-from entrypoints.http.schemas.common import Email, Name, RequestModel, Secret, UtcDatetime
+from entrypoints.http.schemas.common import (
+    Email,
+    Name,
+    NewPassword,
+    PolicyPassword,
+    RequestModel,
+    Secret,
+    UtcDatetime,
+)
 
 
 class UserOut(BaseModel):
@@ -40,18 +47,6 @@ class UserPage(PageOut[UserOut]):
     """A page of accounts."""
 
 
-_POLICY = (
-    "8 to 128 characters, with an upper-case letter, a lower-case letter and a digit; not the"
-    " e-mail address."
-)
-
-
-def _check_password(password: str) -> None:
-    problems = password_problems(password)
-    if problems:
-        raise ValueError("password " + "; ".join(problems))
-
-
 # Optional fields below are typed without `None`: leaving a field out keeps the current value,
 # while an explicit null is refused (422) rather than quietly ignored.
 
@@ -69,7 +64,7 @@ class UserUpdateMe(RequestModel):
 
 
 class UserUpdate(UserUpdateMe):
-    password: Secret = Field(default=None, description=_POLICY)  # type: ignore[assignment]
+    password: PolicyPassword = Field(default=None)  # type: ignore[assignment]
     is_active: bool = Field(default=None)  # type: ignore[assignment]
     is_superuser: bool = Field(default=None)  # type: ignore[assignment]
 
@@ -77,7 +72,7 @@ class UserUpdate(UserUpdateMe):
 class UserCreate(RequestModel):
     email: Email
     name: Name
-    password: Secret = Field(description=_POLICY)
+    password: PolicyPassword
     is_active: bool = True
     is_superuser: bool = False
 
@@ -87,10 +82,4 @@ class UserCreate(RequestModel):
 
 class PasswordChange(RequestModel):
     current_password: Secret
-    new_password: Secret = Field(description=_POLICY)
-
-    @field_validator("new_password")
-    @classmethod
-    def _password_policy(cls, password: str) -> str:
-        _check_password(password)  # the e-mail rule is checked by the use case
-        return password
+    new_password: NewPassword  # the e-mail rule is checked by the use case
