@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -11,7 +12,16 @@ from domain.emails import normalize_email
 from domain.errors import PolicyViolation
 
 MAX_NAME_LENGTH = 100
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MAX_BIO_LENGTH = 2000
+
+
+def check_name(name: str) -> None:
+    """A display name: 1 to 100 characters, not blank, no control characters."""
+    if not 1 <= len(name) <= MAX_NAME_LENGTH or not name.strip():
+        raise PolicyViolation(f"name must be 1 to {MAX_NAME_LENGTH} characters", field="name")
+    if _CONTROL.search(name):
+        raise PolicyViolation("name must not contain control characters", field="name")
 
 
 @dataclass(slots=True, kw_only=True)
@@ -43,8 +53,7 @@ class User:
         is_active: bool = True,
         is_superuser: bool = False,
     ) -> User:
-        if not 1 <= len(name) <= MAX_NAME_LENGTH or not name.strip():
-            raise PolicyViolation(f"name must be 1 to {MAX_NAME_LENGTH} characters", field="name")
+        check_name(name)
         return cls(
             email=normalize_email(email),
             name=name,
@@ -75,10 +84,7 @@ class User:
         if email is not None:
             self.email = normalize_email(email)
         if name is not None:
-            if not 1 <= len(name) <= MAX_NAME_LENGTH:
-                raise PolicyViolation(
-                    f"name must be 1 to {MAX_NAME_LENGTH} characters", field="name"
-                )
+            check_name(name)
             self.name = name
         self.updated_at = now
 

@@ -1,0 +1,30 @@
+"""The display-name rule, as one pure function."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from domain.errors import PolicyViolation
+from domain.users import MAX_NAME_LENGTH, check_name
+
+
+def acceptable(name: str) -> bool:
+    has_control = any(ord(c) < 32 or ord(c) == 127 for c in name)
+    return 1 <= len(name) <= MAX_NAME_LENGTH and bool(name.strip()) and not has_control
+
+
+@given(st.text(max_size=MAX_NAME_LENGTH + 5))
+def test_a_name_is_accepted_exactly_when_the_rule_says(name: str) -> None:
+    if acceptable(name):
+        check_name(name)
+    else:
+        with pytest.raises(PolicyViolation):
+            check_name(name)
+
+
+@pytest.mark.parametrize("name", ["", "   ", "\x1c", "Ann\x00", "Ann\nBeth", "x" * 101])
+def test_blank_long_or_control_character_names_are_refused(name: str) -> None:
+    with pytest.raises(PolicyViolation):
+        check_name(name)
