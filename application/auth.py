@@ -84,7 +84,9 @@ class LogIn:
         async with self._uow() as uow:
             await uow.sessions.add(session)
             if rehashed is not None:
-                current = await uow.users.get(user.id)
+                # Locked read: writing the whole row back must not undo a change (say, a
+                # deactivation) committed since the password was checked.
+                current = await uow.users.get_for_update(user.id)
                 if current is not None and current.hashed_password == user.hashed_password:
                     current.rehash_password(rehashed)
                     await uow.users.update(current)
