@@ -1,5 +1,5 @@
-"""A non-multipart body over MAX_BODY_BYTES is 413 payload_too_large, declared or chunked,
-and is refused without being read whole."""
+"""A body over MAX_BODY_BYTES (multipart: a larger ceiling) is 413 payload_too_large,
+declared or chunked, and is refused without being read whole."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import json
 
 import pytest
 from fastapi import UploadFile
+
+from entrypoints.http.middleware.stack import multipart_ceiling
 
 LIMIT = 1000
 
@@ -100,6 +102,27 @@ async def test_a_multipart_body_is_left_to_the_upload_limits(limited):
     )
     assert response.status_code == 200
     assert response.json() == {"size": LIMIT * 5}
+
+
+@pytest.mark.parametrize("declared", [True, False])
+async def test_a_body_merely_labelled_multipart_still_meets_a_ceiling(
+    make_client, sqlite_url, declared
+):
+    client = await make_client(sqlite_url, max_body_bytes=LIMIT, max_upload_bytes=LIMIT)
+    ceiling = multipart_ceiling(client.container.settings())
+    body = b"x" * (ceiling + 1)
+
+    async def chunks():
+        for start in range(0, len(body), 64 * 1024):
+            yield body[start : start + 64 * 1024]
+
+    response = await client.post(
+        "/api/v1/auth/register",
+        content=body if declared else chunks(),
+        headers={"Content-Type": "multipart/form-data; boundary=x"},
+    )
+    assert response.status_code == 413
+    assert response.json()["code"] == "payload_too_large"
 
 
 async def test_a_declared_length_over_the_limit_is_refused_without_reading_the_body(limited):

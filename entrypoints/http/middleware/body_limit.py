@@ -1,10 +1,13 @@
-"""A non-multipart request body over MAX_BODY_BYTES is 413 `payload_too_large`.
+"""A request body over its limit is 413 `payload_too_large`: MAX_BODY_BYTES for ordinary
+bodies, and a larger ceiling for multipart uploads (whose routes enforce their own, tighter
+per-file limits while streaming; the ceiling only stops a body merely labelled multipart
+from being read whole).
 
 Nothing is buffered here. A declared `Content-Length` over the limit is answered at once,
 without calling the app (and the connection is closed rather than drained). A body without
 one (chunked) is counted as it streams through `receive`: the first chunk that passes the
 limit raises instead of reaching the app, which turns it into the contract's 413 through the
-error table. Multipart bodies are uploads and enforce their own, larger limits.
+error table.
 """
 
 from __future__ import annotations
@@ -39,28 +42,27 @@ def _body_headers(scope: Scope) -> tuple[int | None, bool, bool]:
 
 
 class BodyLimitMiddleware:
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, *, max_bytes: int, max_multipart_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.max_multipart_bytes = max_multipart_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         length, multipart, unreadable = _body_headers(scope)
-        if multipart:
-            await self.app(scope, receive, send)
-            return
-        if length is not None and length > self.max_bytes:
-            await self._refuse(scope, receive, send)
+        limit = self.max_multipart_bytes if multipart else self.max_bytes
+        if length is not None and length > limit:
+            await self._refuse(scope, receive, send, limit)
             return
         if length is not None and not unreadable:
             # The server never hands over more than the declared length.
             await self.app(scope, receive, send)
             return
-        await self._counted(scope, receive, send)
+        await self._counted(scope, receive, send, limit)
 
-    async def _counted(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _counted(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         received = 0
         started = False
 
@@ -69,8 +71,8 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise PayloadTooLarge(self.max_bytes)
+                if received > limit:
+                    raise PayloadTooLarge(limit)
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -84,9 +86,9 @@ class BodyLimitMiddleware:
             # Only when no handler inside turned it into a response already.
             if started:
                 raise
-            await self._refuse(scope, receive, send)
+            await self._refuse(scope, receive, send, limit)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        error = PayloadTooLarge(self.max_bytes)
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        error = PayloadTooLarge(limit)
         response = error_response(413, error.detail, "payload_too_large", error.headers)
         await response(scope, receive, send)

@@ -8,7 +8,7 @@
 6. unhandled      — a bug becomes the contract's 500 here, so 1-5 see and decorate it
 7. CORS           — preflights answered here; refusals use the contract's error body
 8. compression    — gzip for large replies, errors included
-9. body limit     — 413 before the app reads a byte too many
+9. body limit     — 413 before the app reads a byte too many (multipart: a larger ceiling)
 
 Starlette's own outermost error layer and FastAPI's exception layer sit around and below
 these; 404, 405, 413, 422 and 500 answers all pass through 1-5.
@@ -35,7 +35,11 @@ def install_middleware(
     app: FastAPI, settings: Settings, *, api_prefix: str, metrics: HttpMetrics | None
 ) -> None:
     # add_middleware puts each new layer outside the ones before it: add innermost first.
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        max_multipart_bytes=multipart_ceiling(settings),
+    )
     app.add_middleware(CompressionMiddleware)
     if settings.cors_origins:
         app.add_middleware(ConfiguredCorsMiddleware, origins=settings.cors_origins)
@@ -46,3 +50,14 @@ def install_middleware(
     app.add_middleware(SecurityHeadersMiddleware, private_prefix=api_prefix)
     app.add_middleware(ProcessTimeMiddleware)
     app.add_middleware(RequestIdMiddleware)
+
+
+# An upload request carries at most this many files (the contract's POST /files takes 1..10).
+MAX_FILES_PER_REQUEST = 10
+MULTIPART_FRAMING_BYTES = 1024 * 1024
+
+
+def multipart_ceiling(settings: Settings) -> int:
+    """The most a multipart body may hold: every file at its limit, plus room for the parts'
+    headers. Upload routes enforce their own, tighter limits while streaming."""
+    return MAX_FILES_PER_REQUEST * settings.max_upload_bytes + MULTIPART_FRAMING_BYTES
