@@ -5,7 +5,7 @@ from __future__ import annotations
 import runpy
 import sys
 
-BENCHMARKS = ["bench.users_me", "bench.middleware_cost"]
+BENCHMARKS = ["bench.users_me", "bench.middleware_cost", "bench.user_search"]
 
 if __name__ == "__main__":
     for module in BENCHMARKS:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.support.postgres import free_port
+from tests.support.postgres import ThrowawayCluster, free_port
 
 VENV_BIN = Path(sys.executable).parent
 # With two or more cores the server gets one to itself and wrk another, so neither steals
@@ -35,6 +35,19 @@ def pinned(command: list[str], cpu: str | None) -> list[str]:
     if cpu is not None and shutil.which("taskset"):
         return ["taskset", "-c", cpu, *command]
     return command
+
+
+@contextlib.contextmanager
+def postgres_server(url: str | None) -> Iterator[str]:
+    """`url` when given; otherwise a throwaway PostgreSQL cluster for the benchmark's run."""
+    if url:
+        yield url
+        return
+    cluster = ThrowawayCluster().init().start()
+    try:
+        yield cluster.url
+    finally:
+        cluster.destroy()
 
 
 @contextlib.contextmanager
@@ -92,4 +105,12 @@ def uvicorn_command(app: str, port: int, *, factory: bool = False) -> list[str]:
     return [*command, "--factory"] if factory else command
 
 
-__all__ = ["VENV_BIN", "LoadResult", "free_port", "server", "uvicorn_command", "wrk"]
+__all__ = [
+    "VENV_BIN",
+    "LoadResult",
+    "free_port",
+    "postgres_server",
+    "server",
+    "uvicorn_command",
+    "wrk",
+]

@@ -18,7 +18,7 @@ import os
 import re
 import statistics
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql import asyncpg
@@ -29,7 +29,7 @@ from adapters.sqlalchemy.migrate import upgrade_to_head
 from adapters.sqlalchemy.tables import users
 from adapters.sqlalchemy.user_search import NEWEST_FIRST, user_conditions
 from application.ports.users import UserFilter
-from tests.support.postgres import ThrowawayCluster
+from bench.support import postgres_server
 
 TRIGRAM_INDEXES = {"ix_users_email_trgm": "email", "ix_users_name_trgm": "name"}
 REPEATS = 5
@@ -57,18 +57,6 @@ SELECT md5('user' || i)::uuid,
 FROM generate_series(1, :count) AS i
 """
 SAMPLE = text("SELECT email, name FROM users WHERE id = md5('user' || :i)::uuid")
-
-
-@contextlib.contextmanager
-def server(url: str | None) -> Iterator[str]:
-    if url:
-        yield url
-        return
-    cluster = ThrowawayCluster().init().start()
-    try:
-        yield cluster.url
-    finally:
-        cluster.destroy()
 
 
 @contextlib.asynccontextmanager
@@ -198,7 +186,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=1_000_000)
     parser.add_argument("--database-url", help="a PostgreSQL server; a scratch database is made")
     args = parser.parse_args()
-    with server(args.database_url) as url:
+    with postgres_server(args.database_url) as url:
         asyncio.run(main_async(url, args.users))
 
 

@@ -10,31 +10,16 @@ Without --database-url a throwaway PostgreSQL cluster is started and removed aft
 from __future__ import annotations
 
 import argparse
-import contextlib
 import statistics
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 
-from bench.support import VENV_BIN, free_port, server, uvicorn_command, wrk
-from tests.support.postgres import ThrowawayCluster
+from bench.support import VENV_BIN, free_port, postgres_server, server, uvicorn_command, wrk
 
 PASSWORD = "Bench-Password-1"  # noqa: S105 - a throwaway benchmark account
-
-
-@contextlib.contextmanager
-def postgres(url: str | None) -> Iterator[str]:
-    if url:
-        yield url
-        return
-    cluster = ThrowawayCluster().init().start()
-    try:
-        yield cluster.url
-    finally:
-        cluster.destroy()
 
 
 def login_times(base: str, email: str, count: int = 20) -> list[float]:
@@ -57,7 +42,7 @@ def main() -> None:
     parser.add_argument("--database-url")
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory() as tmp, postgres(args.database_url) as database_url:
+    with tempfile.TemporaryDirectory() as tmp, postgres_server(args.database_url) as database_url:
         folder = Path(tmp)
         port = free_port()
         with server(uvicorn_command("bench.baseline_app:app", port), {}, port, Path.cwd()) as base:
