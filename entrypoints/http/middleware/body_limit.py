@@ -26,10 +26,11 @@ class PayloadTooLarge(HTTPException):
         )
 
 
-def _body_headers(scope: Scope) -> tuple[int | None, bool, bool]:
-    """(declared length, whether it is multipart, whether a length header was unreadable)."""
+def _body_headers(scope: Scope) -> tuple[int | None, bool, bool, bool]:
+    """(declared length, whether it is multipart, whether a length header was unreadable,
+    whether the body is chunked)."""
     length: int | None = None
-    multipart = unreadable = False
+    multipart = unreadable = chunked = False
     for name, value in scope["headers"]:
         if name == b"content-length":
             try:
@@ -38,7 +39,9 @@ def _body_headers(scope: Scope) -> tuple[int | None, bool, bool]:
                 unreadable = True
         elif name == b"content-type":
             multipart = value[:10].lower() == b"multipart/"
-    return length, multipart, unreadable
+        elif name == b"transfer-encoding":
+            chunked = True
+    return length, multipart, unreadable, chunked
 
 
 class BodyLimitMiddleware:
@@ -51,7 +54,11 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        length, multipart, unreadable = _body_headers(scope)
+        length, multipart, unreadable, chunked = _body_headers(scope)
+        if length is None and not unreadable and not chunked:
+            # No Content-Length and no Transfer-Encoding: HTTP/1.1 says there is no body.
+            await self.app(scope, receive, send)
+            return
         limit = self.max_multipart_bytes if multipart else self.max_bytes
         if length is not None and length > limit:
             await self._refuse(scope, receive, send, limit)
