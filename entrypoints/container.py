@@ -46,12 +46,13 @@ class Container(containers.DeclarativeContainer):
     database_kind = providers.Callable(lambda s: s.database_kind, settings)
 
     clock = providers.Singleton(SystemClock)
+    secret_key = providers.Singleton(resolve_secret_key, settings)
     hasher = providers.Singleton(
         Argon2PasswordHasher, max_workers=settings.provided.password_hash_workers
     )
     tokens = providers.Singleton(
         PyJwtTokenService,
-        secret_key=providers.Singleton(resolve_secret_key, settings),
+        secret_key=secret_key,
         algorithm=settings.provided.jwt_algorithm,
         access_ttl=providers.Callable(
             lambda m: timedelta(minutes=m), settings.provided.access_token_expire_minutes
@@ -153,7 +154,7 @@ class Container(containers.DeclarativeContainer):
         Paginator,
         signer=providers.Singleton(
             HmacSigner,
-            secret_key=providers.Singleton(resolve_secret_key, settings),
+            secret_key=secret_key,
             purpose="pagination cursor",
         ),
     )
