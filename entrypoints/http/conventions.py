@@ -6,11 +6,16 @@ them, which the middleware benchmark compares against.
 
 from __future__ import annotations
 
+from http import HTTPStatus
+from typing import Any
+
 from fastapi import FastAPI
 
 from entrypoints.container import Container
 from entrypoints.http.metrics import HttpMetrics, install_metrics, metrics_for_process
 from entrypoints.http.middleware.stack import install_middleware
+
+_ERROR_BODY = {"$ref": "#/components/schemas/ErrorBody"}
 
 
 def install_conventions(app: FastAPI, container: Container, *, api_prefix: str) -> None:
@@ -22,3 +27,25 @@ def install_conventions(app: FastAPI, container: Container, *, api_prefix: str) 
         if settings.storage == "sqlalchemy":
             metrics.watch_pool(lambda: container.engine().sync_engine.pool)
     install_middleware(app, settings, api_prefix=api_prefix, metrics=metrics)
+    _document_body_limit(app)
+
+
+def _document_body_limit(app: FastAPI) -> None:
+    """Every operation that takes a body can be refused by the body limit: say so in its
+    OpenAPI entry, the way the routes document their own statuses."""
+    build_schema = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build_schema()
+            entry = {
+                "description": HTTPStatus.REQUEST_ENTITY_TOO_LARGE.phrase,
+                "content": {"application/json": {"schema": _ERROR_BODY}},
+            }
+            for operations in schema["paths"].values():
+                for operation in operations.values():
+                    if "requestBody" in operation:
+                        operation["responses"].setdefault("413", entry)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -79,3 +79,15 @@ async def test_models_match_the_contract(schema) -> None:
     register = model(schema, request["application/json"]["schema"])
     assert set(register["properties"]) == {"email", "name", "password"}
     assert register.get("additionalProperties") is False
+
+
+async def test_every_operation_with_a_body_documents_the_body_limit(schema) -> None:
+    with_body = [
+        (method, path, operation)
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if "requestBody" in operation
+    ]
+    assert len(with_body) >= 10
+    for method, path, operation in with_body:
+        assert "413" in operation["responses"], f"{method.upper()} {path}"
