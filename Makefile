@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install lint bench lock clean
+.PHONY: run test install bench lock clean
 
 run: $(STAMP) ## install, migrate the embedded SQLite database and serve on :8000
 	$(BIN)/hexapi serve
