@@ -53,7 +53,7 @@ class LogIn:
         # out otherwise, so parallel guesses cannot slip past the limit (RateLimited here).
         key = email or submitted.strip().lower()
         attempt = await self._limiter.admit(key)
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             user = await uow.users.get_by_email(email) if email else None
         hashed = user.hashed_password if user else None
         if not await self._hasher.verify(hashed, password) or user is None:

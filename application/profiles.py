@@ -27,7 +27,7 @@ class GetProfile:
         self._uow = uow
 
     async def __call__(self, actor: User, user_id: uuid.UUID) -> User:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             user = await uow.users.get(user_id)
         return ensure_can_see_profile(actor, user)
 
@@ -89,7 +89,7 @@ class GetAvatar:
         # A replacement between reading the key and reading the bytes deletes the old bytes:
         # read the key again once before giving up.
         for _attempt in range(2):
-            async with self._uow() as uow:
+            async with self._uow(read_only=True) as uow:
                 user = ensure_can_see_profile(actor, await uow.users.get(user_id))
             if user.avatar_key is None or user.avatar_content_type is None:
                 break

@@ -54,7 +54,7 @@ class EnsureSuperuser:
         self._register, self._uow = register, uow
 
     async def __call__(self, email: str, name: str, password: str) -> User | None:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             if await uow.users.get_by_email(normalize_email(email)) is not None:
                 return None
         try:

@@ -21,7 +21,7 @@ class GetUser:
 
     async def __call__(self, actor: User, user_id: uuid.UUID) -> User:
         ensure_can_see(actor, user_id)
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             user = await uow.users.get(user_id)
         if user is None:
             raise NotFound()
@@ -39,7 +39,7 @@ class ListUsers:
         ensure_superuser(actor)
         binding = {"listing": "users", "q": where.q, "is_active": where.is_active}
         window = self._paginator.window(request, NEWEST_FIRST, binding)
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             total = await uow.users.count(where)
             rows = await uow.users.search(
                 where, limit=window.limit, offset=window.offset, after=window.after

@@ -22,6 +22,8 @@ class InMemoryUnitOfWork(UnitOfWork):
         store: InMemoryStore,
         clock: Clock | None = None,
         on_mail_committed: Callable[[], None] | None = None,
+        *,
+        read_only: bool = False,  # the store's lock serialises everything anyway
     ) -> None:
         self._store = store
         self._clock = clock or SystemClock()

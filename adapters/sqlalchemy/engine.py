@@ -12,6 +12,9 @@ from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 5_000
+_READ_ONLY_OPTION = "hexapi_read_only"
+# Execution options of a connection that will only read (see SqlAlchemyUnitOfWork).
+READ_ONLY = {_READ_ONLY_OPTION: True}
 
 
 def build_engine(
@@ -90,9 +93,12 @@ def _sqlite_engine(url: str, *, echo: bool) -> AsyncEngine:
     def _begin(connection: Any) -> None:
         # Writers take the lock up front: a deferred transaction that reads and then writes
         # fails at once with SQLITE_BUSY when another writer got there first, without waiting.
-        if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+        # A unit of work that promised to only read needs no lock: WAL readers run beside
+        # the writer, on a snapshot.
+        options = connection.get_execution_options()
+        if options.get("isolation_level") == "AUTOCOMMIT":
             return
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN" if options.get(_READ_ONLY_OPTION) else "BEGIN IMMEDIATE")
 
     return engine
 

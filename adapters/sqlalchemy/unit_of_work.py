@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.clock import SystemClock
 from adapters.sqlalchemy.availability import acquire, raise_if_unavailable, release
+from adapters.sqlalchemy.engine import READ_ONLY
 from adapters.sqlalchemy.outbox import SqlAlchemyEmailOutbox
 from adapters.sqlalchemy.password_resets import SqlAlchemyPasswordResetTokenRepository
 from adapters.sqlalchemy.sessions import SqlAlchemySessionRepository
@@ -23,8 +24,11 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         engine: AsyncEngine,
         clock: Clock | None = None,
         on_mail_committed: Callable[[], None] | None = None,
+        *,
+        read_only: bool = False,
     ) -> None:
         self._engine = engine
+        self._read_only = read_only
         self._clock = clock or SystemClock()
         # Lets this process's delivery loop wake at once instead of at its next poll.
         self._on_mail_committed = on_mail_committed
@@ -33,6 +37,8 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         # ServiceUnavailable, promptly, when the database does not answer (see availability).
         self._conn: AsyncConnection = await acquire(self._engine)
         try:
+            if self._read_only:  # see the "begin" listener in engine.py
+                await self._conn.execution_options(**READ_ONLY)
             await self._conn.begin()
         except BaseException as error:
             await release(self._conn, error)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Callable
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -30,4 +29,8 @@ class UnitOfWork(Protocol):
     async def commit(self) -> None: ...
 
 
-UnitOfWorkFactory = Callable[[], UnitOfWork]
+class UnitOfWorkFactory(Protocol):
+    """Opens a unit of work. `read_only=True` promises that it will write nothing, so the
+    database may run it beside writers (on SQLite: without taking the write lock)."""
+
+    def __call__(self, *, read_only: bool = False) -> UnitOfWork: ...
