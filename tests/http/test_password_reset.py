@@ -173,6 +173,6 @@ async def test_the_operations_are_documented(client) -> None:
     paths = (await client.get("/openapi.json")).json()["paths"]
     forgot = paths["/api/v1/auth/forgot-password"]["post"]
     reset = paths["/api/v1/auth/reset-password"]["post"]
-    assert set(forgot["responses"]) == {"202", "422", "503"}
+    assert set(forgot["responses"]) == {"202", "413", "422", "503"}
     assert set(reset["responses"]) >= {"204", "400", "422"}
     assert "single-use" in forgot["description"]
