@@ -25,7 +25,7 @@ from tests.support.databases import (
     sqlite_copy,
     truncate_all,
 )
-from tests.support.postgres import ThrowawayCluster
+from tests.support.postgres import start_cluster_or_skip
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 BACKENDS = ["memory", "sqlite", "postgres"]
@@ -48,12 +48,7 @@ def postgres_server_url() -> Iterator[str]:
         asyncio.run(reset_postgres(url))
         yield url
         return
-    try:
-        cluster = ThrowawayCluster().init().start()
-    except RuntimeError as exc:
-        if os.environ.get("HEXAPI_REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"PostgreSQL is required here: {exc}")
-        pytest.skip(f"no PostgreSQL available: {exc}")
+    cluster = start_cluster_or_skip()
     try:
         asyncio.run(reset_postgres(cluster.url))
         yield cluster.url

@@ -21,7 +21,7 @@ import pytest
 from tests.support.api import PASSWORD, bearer, login, register
 from tests.support.databases import reset_postgres
 from tests.support.live_server import live_server
-from tests.support.postgres import ThrowawayCluster
+from tests.support.postgres import ThrowawayCluster, start_cluster_or_skip
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.timeout(180)]
 
@@ -31,12 +31,7 @@ READY_BOUND = 2.5  # /health/ready: "within 2 s", plus scheduling slack
 
 @pytest.fixture
 def cluster() -> Iterator[ThrowawayCluster]:
-    try:
-        cluster = ThrowawayCluster().init().start()
-    except RuntimeError as exc:
-        if os.environ.get("HEXAPI_REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"PostgreSQL is required here: {exc}")
-        pytest.skip(f"no PostgreSQL available: {exc}")
+    cluster = start_cluster_or_skip()
     try:
         asyncio.run(reset_postgres(cluster.url))
         yield cluster

@@ -18,6 +18,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 
 def find_binaries() -> Path | None:
     for folder in _candidate_folders():
@@ -137,3 +139,14 @@ class ThrowawayCluster:
                 pwd.getpwnam(name)
                 return name
         raise RuntimeError("running as root, and no unprivileged account to run PostgreSQL")
+
+
+def start_cluster_or_skip() -> ThrowawayCluster:
+    """A started throwaway cluster; without server binaries the test is skipped, or fails
+    where PostgreSQL is required (HEXAPI_REQUIRE_POSTGRES=1, as in CI)."""
+    try:
+        return ThrowawayCluster().init().start()
+    except RuntimeError as exc:
+        if os.environ.get("HEXAPI_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL is required here: {exc}")
+        pytest.skip(f"no PostgreSQL available: {exc}")
