@@ -80,6 +80,7 @@ async def test_an_empty_result_has_zero_pages(listing) -> None:
         {"is_active": "perhaps"},
         {"cursor": ""},
         {"q": "x" * 255},
+        {"q": "ann\x00"},  # no e-mail or name holds a control character
     ],
 )
 async def test_out_of_range_or_malformed_parameters_are_422(listing, params) -> None:

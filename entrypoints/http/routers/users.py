@@ -18,6 +18,7 @@ from entrypoints.http.dependencies import CurrentUser, use
 from entrypoints.http.errors import responses
 from entrypoints.http.pagination import PageParams
 from entrypoints.http.routers import profiles, user_by_id
+from entrypoints.http.schemas.common import NO_CONTROL_CHARACTERS
 from entrypoints.http.schemas.users import (
     PasswordChange,
     UserCreate,
@@ -36,7 +37,11 @@ async def list_users(
     list_users: Annotated[ListUsers, use("list_users")],
     q: Annotated[
         str | None,
-        Query(max_length=254, description="Part of the e-mail or name, any case."),
+        Query(
+            max_length=254,
+            pattern=NO_CONTROL_CHARACTERS,  # no e-mail or name contains one
+            description="Part of the e-mail or name, any case.",
+        ),
     ] = None,
     is_active: bool | None = None,
 ) -> UserPage:

@@ -53,12 +53,13 @@ def _meets_policy(password: str) -> str:
 
 # A new password, refused with a 422 right here when it breaks the policy.
 NewPassword = Annotated[PolicyPassword, AfterValidator(_meets_policy)]
+NO_CONTROL_CHARACTERS = r"^[^\x00-\x1f\x7f]*$"
 # Control characters are refused here as in the domain (domain/users.py check_name), so the
 # two agree on what is blank: Python counts \x1c-\x1f as white space, JSON Schema does not.
 Name = Annotated[
     str,
     StringConstraints(
-        strip_whitespace=True, min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]*$"
+        strip_whitespace=True, min_length=1, max_length=100, pattern=NO_CONTROL_CHARACTERS
     ),
 ]
 
