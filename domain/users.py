@@ -13,6 +13,10 @@ from domain.errors import PolicyViolation
 
 MAX_NAME_LENGTH = 100
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Running text may break lines and indent; no other control character belongs in it (and
+# PostgreSQL cannot even store NUL).
+TEXT_CONTROL_CHARACTERS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"  # a regex character range
+_CONTROL_IN_TEXT = re.compile(f"[{TEXT_CONTROL_CHARACTERS}]")
 MAX_BIO_LENGTH = 2000
 
 
@@ -105,6 +109,8 @@ class User:
     def set_bio(self, bio: str | None, now: datetime) -> None:
         if bio is not None and len(bio) > MAX_BIO_LENGTH:
             raise PolicyViolation(f"bio must be at most {MAX_BIO_LENGTH} characters", field="bio")
+        if bio is not None and _CONTROL_IN_TEXT.search(bio):
+            raise PolicyViolation("bio must not contain control characters", field="bio")
         self.bio = bio
         self.updated_at = now
 

@@ -40,12 +40,22 @@ async def test_the_bio_is_set_kept_and_cleared(api) -> None:
     cleared = await api.patch(url, headers=ann.headers, json={"bio": None})
     assert cleared.json()["bio"] is None
     assert (await api.patch(url, headers=ann.headers, json={"bio": ""})).json()["bio"] == ""
+    lines = await api.patch(url, headers=ann.headers, json={"bio": "one\r\ntwo\tthree"})
+    assert lines.json()["bio"] == "one\r\ntwo\tthree"
     longest = await api.patch(url, headers=ann.headers, json={"bio": "é" * 2000})
     assert longest.status_code == 200 and longest.json()["bio"] == "é" * 2000
 
 
 @pytest.mark.parametrize(
-    "body", [{"bio": "x" * 2001}, {"bio": 5}, {"name": "X"}, {"avatar_url": "/x"}]
+    "body",
+    [
+        {"bio": "x" * 2001},
+        {"bio": 5},
+        {"bio": "nul \x00 inside"},  # PostgreSQL cannot store it: a 500 before this rule
+        {"bio": "bell \x07"},
+        {"name": "X"},
+        {"avatar_url": "/x"},
+    ],
 )
 async def test_bad_profile_changes_are_422(api, body) -> None:
     ann = await person(api)

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from domain.users import MAX_BIO_LENGTH, User
+from domain.users import MAX_BIO_LENGTH, TEXT_CONTROL_CHARACTERS, User
 from entrypoints.http.schemas.common import RequestModel
 
 AVATAR_PATH = "/api/v1/users/{user_id}/avatar"
@@ -30,6 +30,16 @@ class ProfileOut(BaseModel):
 
 
 class ProfileUpdate(RequestModel):
-    bio: Annotated[str, StringConstraints(max_length=MAX_BIO_LENGTH)] | None = Field(
-        default=None, description=f"0 to {MAX_BIO_LENGTH} characters; null clears it."
+    bio: (
+        Annotated[
+            str,
+            StringConstraints(
+                max_length=MAX_BIO_LENGTH, pattern=f"^[^{TEXT_CONTROL_CHARACTERS}]*$"
+            ),
+        ]
+        | None
+    ) = Field(
+        default=None,
+        description=f"0 to {MAX_BIO_LENGTH} characters, line breaks and tabs allowed but no"
+        " other control character; null clears it.",
     )
