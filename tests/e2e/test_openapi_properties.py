@@ -32,16 +32,18 @@ def has_opaque_input(operation) -> bool:
     return operation.label in OPAQUE_BODIES or "cursor" in names
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+@pytest.fixture
+def server(tmp_path: Path, sql_database_url: str) -> Iterator[LiveServer]:
+    """The real server on SQLite and on PostgreSQL: they differ in what text they can store
+    (PostgreSQL refuses NUL characters) and in how they fail."""
     env = {"FIRST_SUPERUSER_EMAIL": ADMIN_EMAIL, "FIRST_SUPERUSER_PASSWORD": ADMIN_PASSWORD}
     # A generous throttle: generated logins must not lock the administrator out.
-    env |= {"LOGIN_MAX_FAILURES": "100000"}
-    with live_server(Path(tmp_path_factory.mktemp("openapi")), env=env) as running:
+    env |= {"LOGIN_MAX_FAILURES": "100000", "DATABASE_URL": sql_database_url}
+    with live_server(tmp_path, env=env) as running:
         yield running
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def admin_headers(server: LiveServer) -> dict[str, str]:
     response = httpx.post(
         server.base_url + "/api/v1/auth/login",
