@@ -12,7 +12,7 @@ from domain.emails import normalize_email
 from domain.errors import PolicyViolation
 
 MAX_NAME_LENGTH = 100
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # C0, DEL and C1
 # Running text may break lines and indent; no other control character belongs in it (and
 # PostgreSQL cannot even store NUL).
 TEXT_CONTROL_CHARACTERS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"  # a regex character range
@@ -21,7 +21,7 @@ MAX_BIO_LENGTH = 2000
 
 
 def check_name(name: str) -> None:
-    """A display name: 1 to 100 characters, not blank, no control characters."""
+    """A display name: 1 to 100 characters, not blank, no control characters (C0, DEL, C1)."""
     if not 1 <= len(name) <= MAX_NAME_LENGTH or not name.strip():
         raise PolicyViolation(f"name must be 1 to {MAX_NAME_LENGTH} characters", field="name")
     if _CONTROL.search(name):

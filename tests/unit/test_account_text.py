@@ -15,7 +15,7 @@ NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def acceptable(name: str) -> bool:
-    has_control = any(ord(c) < 32 or ord(c) == 127 for c in name)
+    has_control = any(ord(c) < 32 or 127 <= ord(c) <= 159 for c in name)
     return 1 <= len(name) <= MAX_NAME_LENGTH and bool(name.strip()) and not has_control
 
 

@@ -53,14 +53,20 @@ def _meets_policy(password: str) -> str:
 
 # A new password, refused with a 422 right here when it breaks the policy.
 NewPassword = Annotated[PolicyPassword, AfterValidator(_meets_policy)]
-NO_CONTROL_CHARACTERS = r"^[^\x00-\x1f\x7f]*$"
-# Control characters are refused here as in the domain (domain/users.py check_name), so the
-# two agree on what is blank: Python counts \x1c-\x1f as white space, JSON Schema does not.
+# C0, DEL and C1 controls. Refused in names as in the domain (domain/users.py check_name);
+# without them Python, Rust (pydantic) and JSON Schema agree on what white space is.
+NO_CONTROL_CHARACTERS = r"^[^\x00-\x1f\x7f-\x9f]*$"
+_WHITE_SPACE = r"\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# What the schema promises: no control characters and at least one visible one. Enforced as
+# "stripped, then at least one character, no controls", which is the same rule (pydantic's
+# regex engine has no lookahead, so the published pattern is not the enforced one).
+_NAME_SCHEMA = {"pattern": rf"^(?=.*[^{_WHITE_SPACE}])[^\x00-\x1f\x7f-\x9f]*$"}
 Name = Annotated[
     str,
     StringConstraints(
         strip_whitespace=True, min_length=1, max_length=100, pattern=NO_CONTROL_CHARACTERS
     ),
+    Field(json_schema_extra=_NAME_SCHEMA),
 ]
 
 
