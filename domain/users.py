@@ -12,7 +12,8 @@ from domain.emails import normalize_email
 from domain.errors import PolicyViolation
 
 MAX_NAME_LENGTH = 100
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # C0, DEL and C1
+CONTROL_CHARACTERS = r"\x00-\x1f\x7f-\x9f"  # C0, DEL and C1, as a regex character range
+_CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
 # Running text may break lines and indent; no other control character belongs in it (and
 # PostgreSQL cannot even store NUL).
 TEXT_CONTROL_CHARACTERS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"  # a regex character range

@@ -17,6 +17,7 @@ from pydantic import (
 from domain.emails import normalize_email
 from domain.errors import PolicyViolation
 from domain.passwords import password_problems
+from domain.users import CONTROL_CHARACTERS
 
 # Timestamps leave as ISO 8601 with an explicit +00:00 offset.
 UtcDatetime = Annotated[
@@ -55,12 +56,12 @@ def _meets_policy(password: str) -> str:
 NewPassword = Annotated[PolicyPassword, AfterValidator(_meets_policy)]
 # C0, DEL and C1 controls. Refused in names as in the domain (domain/users.py check_name);
 # without them Python, Rust (pydantic) and JSON Schema agree on what white space is.
-NO_CONTROL_CHARACTERS = r"^[^\x00-\x1f\x7f-\x9f]*$"
+NO_CONTROL_CHARACTERS = f"^[^{CONTROL_CHARACTERS}]*$"
 _WHITE_SPACE = r"\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 # What the schema promises: no control characters and at least one visible one. Enforced as
 # "stripped, then at least one character, no controls", which is the same rule (pydantic's
 # regex engine has no lookahead, so the published pattern is not the enforced one).
-_NAME_SCHEMA = {"pattern": rf"^(?=.*[^{_WHITE_SPACE}])[^\x00-\x1f\x7f-\x9f]*$"}
+_NAME_SCHEMA = {"pattern": f"^(?=.*[^{_WHITE_SPACE}])[^{CONTROL_CHARACTERS}]*$"}
 Name = Annotated[
     str,
     StringConstraints(
