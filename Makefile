@@ -22,8 +22,8 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
-bench: $(STAMP) ## load benchmarks (needs wrk); see bench/README.md
-	$(BIN)/python -m bench
+bench: $(STAMP) ## every load scenario against its baselines (wrk); see bench/README.md
+	$(BIN)/python -m bench $(ARGS)
 
 lock: ## re-resolve requirements.lock from pyproject.toml (needs uv)
 	uv pip compile pyproject.toml --extra dev --generate-hashes --universal --python-version 3.11 -o requirements.lock

@@ -22,6 +22,7 @@ VENV_BIN = Path(sys.executable).parent
 # With two or more cores the server gets one to itself and wrk another, so neither steals
 # from the other and runs are comparable.
 SERVER_CPU, LOAD_CPU = ("1", "0") if (os.cpu_count() or 1) >= 2 else (None, None)
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
 @dataclass(frozen=True)
@@ -29,12 +30,38 @@ class LoadResult:
     requests_per_second: float
     p99_ms: float
     non_2xx: int
+    p50_ms: float = float("nan")
+    errors: int = 0  # socket errors: connect, read, write, timeout
 
 
 def pinned(command: list[str], cpu: str | None) -> list[str]:
     if cpu is not None and shutil.which("taskset"):
         return ["taskset", "-c", cpu, *command]
     return command
+
+
+def ensure_wrk() -> str:
+    """wrk's path: found on PATH, or installed from the system packages when we are root."""
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("wrk not found: installing it with apt-get", flush=True)
+        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.STDOUT}
+        subprocess.run(["apt-get", "update", "-qq"], check=False, **quiet)  # type: ignore[arg-type]
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "wrk"],
+            check=False,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+            **quiet,  # type: ignore[arg-type]
+        )
+        found = shutil.which("wrk")
+        if found:
+            return found
+    raise SystemExit(
+        "wrk is needed and is not installed: `sudo apt-get install wrk` (Debian, Ubuntu),"
+        " `sudo dnf install wrk` (Fedora), `brew install wrk` (macOS)"
+    )
 
 
 @contextlib.contextmanager
@@ -50,11 +77,32 @@ def postgres_server(url: str | None) -> Iterator[str]:
         cluster.destroy()
 
 
+@dataclass
+class Server:
+    """A running server process: its base URL and process id (for its memory)."""
+
+    base: str
+    pid: int
+    log: Path
+
+    def memory_kib(self) -> tuple[int, int]:
+        """(resident now, peak resident) in KiB, from /proc."""
+        fields = dict.fromkeys(("VmRSS", "VmHWM"), 0)
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+                name, _, value = line.partition(":")
+                if name in fields:
+                    fields[name] = int(value.split()[0])
+        return fields["VmRSS"], fields["VmHWM"]
+
+
 @contextlib.contextmanager
-def server(command: list[str], env: dict[str, str], port: int, cwd: Path) -> Iterator[str]:
-    """Run a server process until the block ends; yields its base URL once it answers."""
+def running(
+    command: list[str], env: dict[str, str], port: int, cwd: Path, *, ready: str = "/health"
+) -> Iterator[Server]:
+    """Run a server process pinned to the server CPU until the block ends."""
     # The server's output goes to a file: a pipe nobody reads would fill up and stall it.
-    with tempfile.TemporaryFile() as log:
+    with tempfile.NamedTemporaryFile(prefix="bench-server-", suffix=".log") as log:
         process = subprocess.Popen(
             pinned(command, SERVER_CPU),
             env={**os.environ, **env},
@@ -64,40 +112,88 @@ def server(command: list[str], env: dict[str, str], port: int, cwd: Path) -> Ite
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 30
+            deadline = time.monotonic() + 60
             while True:
                 with contextlib.suppress(httpx.HTTPError):
-                    if httpx.get(base + "/health", timeout=1).status_code < 500:
+                    if httpx.get(base + ready, timeout=1).status_code < 500:
                         break
                 if process.poll() is not None or time.monotonic() > deadline:
                     log.seek(0)
                     raise RuntimeError(f"server did not start: {log.read().decode()[-2000:]}")
                 time.sleep(0.2)
-            yield base
+            yield Server(base, process.pid, Path(log.name))
         finally:
             process.terminate()
             try:
-                process.wait(timeout=15)
+                process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 process.kill()
+                process.wait()
+
+
+@contextlib.contextmanager
+def server(command: list[str], env: dict[str, str], port: int, cwd: Path) -> Iterator[str]:
+    """Run a server process until the block ends; yields its base URL once it answers."""
+    with running(command, env, port, cwd) as started:
+        yield started.base
+
+
+def wrk_command(
+    url: str,
+    *,
+    seconds: float,
+    connections: int,
+    headers: dict[str, str] | None = None,
+    script: Path | None = None,
+    timeout: float = 10,
+) -> list[str]:
+    header_args = [arg for k, v in (headers or {}).items() for arg in ("-H", f"{k}: {v}")]
+    command = [
+        "wrk",
+        "-t1",
+        f"-c{connections}",
+        f"-d{max(1, round(seconds))}s",
+        f"--timeout={timeout:g}s",
+        "--latency",
+        *header_args,
+    ]
+    if script is not None:
+        command += ["-s", str(script)]
+    return pinned([*command, url], LOAD_CPU)
+
+
+def parse_wrk(out: str) -> LoadResult:
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return LoadResult(
+        requests_per_second=rps,
+        p99_ms=_percentile(out, "99"),
+        non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
+        p50_ms=_percentile(out, "50"),
+        errors=sum(int(n) for n in errors.groups()) if errors else 0,
+    )
+
+
+def _percentile(out: str, which: str) -> float:
+    found = re.search(rf"^\s+{which}%\s+([\d.]+)(us|ms|s)\s*$", out, re.MULTILINE)
+    return float(found.group(1)) * _UNITS[found.group(2)] if found else float("nan")
+
+
+def run_wrk(url: str, **options) -> LoadResult:  # type: ignore[no-untyped-def]
+    """One wrk run, no warm-up; requests/s, p50 and p99 latency, non-2xx and socket errors."""
+    command = wrk_command(url, **options)
+    done = subprocess.run(command, check=False, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"wrk failed: {done.stderr.strip() or done.stdout.strip()}")
+    return parse_wrk(done.stdout)
 
 
 def wrk(url: str, *, seconds: int, connections: int = 50, headers: dict[str, str] | None = None):
-    """One wrk run (after a short warm-up); requests/s, p99 latency and non-2xx count."""
-    if shutil.which("wrk") is None:
-        raise SystemExit("wrk is needed: apt-get install wrk")
-    header_args = [arg for k, v in (headers or {}).items() for arg in ("-H", f"{k}: {v}")]
-    base = ["wrk", "-t1", f"-c{connections}", "--latency", *header_args]
-    subprocess.run(pinned([*base, "-d2s", url], LOAD_CPU), check=True, capture_output=True)
-    out = subprocess.run(
-        pinned([*base, f"-d{seconds}s", url], LOAD_CPU), check=True, capture_output=True, text=True
-    ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
-    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-    p99_ms = float(p99.group(1)) * scale[p99.group(2)] if p99 else float("nan")
-    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    return LoadResult(rps, p99_ms, int(non_2xx.group(1)) if non_2xx else 0)
+    """One wrk run after a 2 s warm-up (the older single-purpose benchmarks use this)."""
+    ensure_wrk()
+    run_wrk(url, seconds=2, connections=connections, headers=headers)
+    return run_wrk(url, seconds=seconds, connections=connections, headers=headers)
 
 
 def uvicorn_command(app: str, port: int, *, factory: bool = False) -> list[str]:
@@ -106,11 +202,20 @@ def uvicorn_command(app: str, port: int, *, factory: bool = False) -> list[str]:
 
 
 __all__ = [
+    "LOAD_CPU",
+    "SERVER_CPU",
     "VENV_BIN",
     "LoadResult",
+    "Server",
+    "ensure_wrk",
     "free_port",
+    "parse_wrk",
+    "pinned",
     "postgres_server",
+    "run_wrk",
+    "running",
     "server",
     "uvicorn_command",
     "wrk",
+    "wrk_command",
 ]
