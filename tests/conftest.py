@@ -25,6 +25,7 @@ from tests.support.databases import (
     sqlite_copy,
     truncate_all,
 )
+from tests.support.object_store import ObjectStore, running_object_store
 from tests.support.postgres import start_cluster_or_skip
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
@@ -157,3 +158,13 @@ async def make_client(tmp_path: Path) -> AsyncIterator[ClientFactory]:
 @pytest.fixture
 async def client(make_client: ClientFactory, sqlite_url: str) -> httpx.AsyncClient:
     return await make_client(sqlite_url)
+
+
+# --- Object store --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def object_store() -> Iterator[ObjectStore]:
+    """A real S3-compatible server (moto's server mode) for the whole run."""
+    with running_object_store() as store:
+        yield store

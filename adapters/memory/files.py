@@ -1,20 +1,93 @@
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
+
 from application.files import check_file_key
 from application.ports import FileStorage
+from application.ports.files import PendingWrite, StoredBytes
+
+CHUNK_BYTES = 64 * 1024
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 class InMemoryFileStorage(FileStorage):
-    """Stored bytes in a dict, for tests and the memory backend."""
+    """Stored bytes in a dict, for tests and the memory backend. `pending` holds the writes
+    not yet published (what a crash would leave behind), with when each began."""
 
-    def __init__(self) -> None:
+    def __init__(self, now: Callable[[], datetime] = _utc_now) -> None:
         self.files: dict[str, bytes] = {}
+        self.written_at: dict[str, datetime] = {}
+        self.pending: dict[int, datetime] = {}
+        self._now = now
 
     async def save(self, key: str, content: bytes) -> None:
-        self.files[check_file_key(key)] = bytes(content)
+        self._put(check_file_key(key), bytes(content))
 
     async def read(self, key: str) -> bytes | None:
         return self.files.get(check_file_key(key))
 
     async def delete(self, key: str) -> None:
         self.files.pop(check_file_key(key), None)
+        self.written_at.pop(key, None)
+
+    async def begin(self, key: str) -> PendingWrite:
+        return _InMemoryPendingWrite(self, check_file_key(key))
+
+    async def open(self, key: str) -> StoredBytes | None:
+        content = self.files.get(check_file_key(key))
+        if content is None:
+            return None
+        return StoredBytes(size=len(content), chunks=_chunks(content))
+
+    async def stored_keys(self, kind: str, *, older_than: datetime) -> AsyncIterator[str]:
+        prefix = check_file_key(kind) + "/"
+        for key in sorted(self.files):
+            if key.startswith(prefix) and self.written_at[key] < older_than:
+                yield key
+
+    async def remove_abandoned(self, *, older_than: datetime) -> int:
+        stale = [ident for ident, began in self.pending.items() if began < older_than]
+        for ident in stale:
+            del self.pending[ident]
+        return len(stale)
+
+    def _put(self, key: str, content: bytes) -> None:
+        self.files[key] = content
+        self.written_at[key] = self._now()
+
+
+class _InMemoryPendingWrite(PendingWrite):
+    def __init__(self, storage: InMemoryFileStorage, key: str) -> None:
+        self._storage, self._key = storage, key
+        self._buffer: bytearray | None = bytearray()
+        self._published = False
+        storage.pending[id(self)] = storage._now()
+
+    async def write(self, chunk: bytes) -> None:
+        if self._buffer is None:
+            raise RuntimeError("this write is already finished")
+        self._buffer += chunk
+
+    async def publish(self) -> None:
+        if self._buffer is None:
+            raise RuntimeError("this write is already finished")
+        self._storage._put(self._key, bytes(self._buffer))
+        self._buffer = None
+        self._published = True
+        self._storage.pending.pop(id(self), None)
+
+    async def discard(self) -> None:
+        self._buffer = None
+        self._storage.pending.pop(id(self), None)
+        if self._published:
+            await self._storage.delete(self._key)
+            self._published = False
+
+
+async def _chunks(content: bytes) -> AsyncIterator[bytes]:
+    for start in range(0, len(content), CHUNK_BYTES):
+        yield content[start : start + CHUNK_BYTES]

@@ -1,4 +1,4 @@
-"""Housekeeping for bytes in file storage whose database rows are gone."""
+"""Storage keys, and housekeeping for bytes in file storage whose database rows are gone."""
 
 from __future__ import annotations
 
@@ -30,9 +30,9 @@ def check_file_key(key: str) -> str:
 async def discard_files(storage: FileStorage, keys: Iterable[str]) -> None:
     """Delete bytes after the transaction that orphaned them has committed (or a failed one
     that would have referenced them). A failure leaves an orphan file behind, never a broken
-    account, so it is logged rather than raised."""
+    account, so it is logged rather than raised (the orphan sweep removes it later)."""
     for key in keys:
         try:
             await storage.delete(key)
-        except OSError:
+        except Exception:  # any backend's failure: a disk error, an unreachable object store
             log.warning("could not delete stored file %s", key, exc_info=True)
