@@ -11,6 +11,7 @@ import json
 import logging
 import re
 import sys
+import threading
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
@@ -112,19 +113,90 @@ class TextFormatter(logging.Formatter):
         return redact(super().formatException(ei))
 
 
-class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """Writes to whatever sys.stderr is at the time (test runners swap it)."""
+class _StderrHandler(logging.Handler):
+    """Writes to whatever sys.stderr is at the time (test runners swap it), access lines in
+    batches, as nginx's `access_log … buffer= flush=` does.
 
-    def __init__(self) -> None:
+    An access line is kept in memory and written with the others when BUFFER_LINES have
+    gathered or FLUSH_SECONDS after the first of them, by a background thread: the request
+    that logged it never waits for the formatting or the write. Any other line first writes
+    the lines kept before it, then itself, at once (errors are not delayed, and the output
+    stays in order). Nothing is lost on a graceful stop: flush() and close() write what is
+    kept, the app's shutdown flushes, and logging's exit hook closes every handler. A process
+    that is killed outright loses at most FLUSH_SECONDS of access lines.
+    """
+
+    BUFFER_LINES = 256
+    FLUSH_SECONDS = 1.0
+
+    def __init__(self, buffered: frozenset[str] = frozenset({"hexapi.access"})) -> None:
         super().__init__()
+        self._buffered = buffered
+        self._kept: list[logging.LogRecord] = []
+        self._wake = threading.Event()
+        self._flusher: threading.Thread | None = None
+        self._closed = False
 
-    @property  # type: ignore[override]
-    def stream(self) -> Any:
-        return sys.stderr
+    def emit(self, record: logging.LogRecord) -> None:
+        # Called by handle() with self.lock held.
+        if record.name in self._buffered and not self._closed:
+            self._kept.append(record)
+            if self._flusher is None:
+                self._start_flusher()
+            if len(self._kept) >= self.BUFFER_LINES:
+                self._wake.set()
+            return
+        self._write([*self._take(), record])
 
-    @stream.setter
-    def stream(self, _value: Any) -> None:
-        pass
+    def flush(self) -> None:
+        with self.lock:
+            self._write(self._take())
+
+    def close(self) -> None:
+        with self.lock:
+            self._closed = True
+            self._write(self._take())
+        self._wake.set()
+        super().close()
+
+    def _take(self) -> list[logging.LogRecord]:
+        kept, self._kept = self._kept, []
+        return kept
+
+    def _write(self, records: list[logging.LogRecord]) -> None:
+        if not records:
+            return
+        lines = []
+        for record in records:
+            try:
+                lines.append(self.format(record))
+            except Exception:  # one bad record must not take the others with it
+                self.handleError(record)
+        try:
+            stream = sys.stderr
+            stream.write("\n".join(lines) + "\n")
+            stream.flush()
+        except Exception:
+            self.handleError(records[-1])
+
+    def _start_flusher(self) -> None:
+        self._flusher = threading.Thread(
+            target=self._flush_periodically, name="access-log-flush", daemon=True
+        )
+        self._flusher.start()
+
+    def _flush_periodically(self) -> None:
+        while not self._closed:
+            self._wake.wait(self.FLUSH_SECONDS)
+            self._wake.clear()
+            self.flush()
+
+
+def flush_logs() -> None:
+    """Write every line kept in a buffer now (the app calls this when it stops)."""
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, _StderrHandler):
+            handler.flush()
 
 
 def configure_logging(settings: Settings) -> None:
@@ -134,6 +206,7 @@ def configure_logging(settings: Settings) -> None:
     for handler in list(root.handlers):
         if isinstance(handler, _StderrHandler):
             root.removeHandler(handler)
+            handler.close()
     handler = _StderrHandler()
     handler.addFilter(RequestIdFilter())
     production = settings.app_env is Environment.PRODUCTION

@@ -15,7 +15,7 @@ from entrypoints.http.conventions import install_conventions
 from entrypoints.http.docs import install_docs
 from entrypoints.http.errors import install_error_handlers, responses
 from entrypoints.http.routers import auth, health, users
-from entrypoints.logging import configure_logging
+from entrypoints.logging import configure_logging, flush_logs
 from entrypoints.settings import Settings
 
 API_PREFIX = "/api/v1"
@@ -77,6 +77,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     finally:
         await delivery.stop()
         await close_container(container)
+        flush_logs()  # the access lines still kept in the buffer
 
 
 def _version() -> str:
