@@ -7,9 +7,8 @@ handshake); headers and bodies are never logged.
 from __future__ import annotations
 
 import logging
-from time import perf_counter
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 from entrypoints.http.middleware.routes import route_template
 from entrypoints.logging import redact, request_id_var
@@ -22,29 +21,6 @@ def loggable_path(scope: Scope) -> str:
     path = f"{scope['path']}?{redact(query.decode('latin-1'))}" if query else scope["path"]
     # A decoded %0A must not start a forged line in the readable format.
     return path if path.isprintable() else path.encode("unicode_escape").decode("ascii")
-
-
-class AccessLogMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = perf_counter()
-        status = 500  # what the client gets when the app fails before answering
-
-        async def send_with_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_with_status)
-        finally:
-            log_request(scope, status, perf_counter() - started)
 
 
 def log_request(scope: Scope, status: int, seconds: float) -> None:

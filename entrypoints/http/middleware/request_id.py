@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from entrypoints.logging import request_id_var
+from starlette.types import Scope
 
 HEADER = b"x-request-id"
 # Echoing only short, plain ids keeps header injection and log forging out.
@@ -21,26 +19,6 @@ def incoming_request_id(scope: Scope) -> str | None:
     return None
 
 
-class RequestIdMiddleware:
-    """Gives each request an id, exposes it to log lines, and returns it in `X-Request-ID`."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        request_id = incoming_request_id(scope) or secrets.token_hex(16)
-        header = (HEADER, request_id.encode("ascii"))
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", ()), header]
-            await send(message)
-
-        token = request_id_var.set(request_id)
-        try:
-            await self.app(scope, receive, send_with_id)
-        finally:
-            request_id_var.reset(token)
+def request_id_for(scope: Scope) -> str:
+    """The id of this request: the caller's, when safe to echo, or a new random one."""
+    return incoming_request_id(scope) or secrets.token_hex(16)

@@ -10,8 +10,6 @@ Health, metrics and the docs carry neither and are left to the defaults.
 
 from __future__ import annotations
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
 SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
@@ -22,25 +20,11 @@ CACHE_CONTROL = b"cache-control"
 NO_STORE = (CACHE_CONTROL, b"no-store")
 
 
-class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp, *, private_prefix: str) -> None:
-        self.app = app
-        self.private_prefix = private_prefix.rstrip("/") + "/"
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        private = (scope["path"] + "/").startswith(self.private_prefix)
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                # Ours replace any a route set, so no route can weaken them.
-                headers = [h for h in message.get("headers", ()) if h[0].lower() not in OWNED]
-                headers.extend(SECURITY_HEADERS)
-                if private and not any(h[0].lower() == CACHE_CONTROL for h in headers):
-                    headers.append(NO_STORE)
-                message["headers"] = headers
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+def secured(headers: list[tuple[bytes, bytes]], *, private: bool) -> list[tuple[bytes, bytes]]:
+    """A response's headers with ours: they replace any a route set, so no route can weaken
+    them; `private` responses get no-store unless the route chose a Cache-Control."""
+    kept = [h for h in headers if h[0].lower() not in OWNED]
+    kept.extend(SECURITY_HEADERS)
+    if private and not any(h[0].lower() == CACHE_CONTROL for h in kept):
+        kept.append(NO_STORE)
+    return kept

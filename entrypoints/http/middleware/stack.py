@@ -1,5 +1,7 @@
 """The order of the middleware, outermost first, and why.
 
+1-6 are one layer, ConventionsMiddleware (conventions.py), doing them in this order:
+
 1. request id     — first in, last out: everything below logs with it, every reply has it
 2. process time   — stamps `X-Process-Time` on whatever comes back
 3. security       — security headers and `Cache-Control: no-store` on every reply
@@ -19,15 +21,10 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from entrypoints.http.metrics import HttpMetrics
-from entrypoints.http.middleware.access_log import AccessLogMiddleware
 from entrypoints.http.middleware.body_limit import BodyLimitMiddleware
 from entrypoints.http.middleware.compression import CompressionMiddleware
+from entrypoints.http.middleware.conventions import ConventionsMiddleware
 from entrypoints.http.middleware.cors import ConfiguredCorsMiddleware
-from entrypoints.http.middleware.metrics import MetricsMiddleware
-from entrypoints.http.middleware.process_time import ProcessTimeMiddleware
-from entrypoints.http.middleware.request_id import RequestIdMiddleware
-from entrypoints.http.middleware.security_headers import SecurityHeadersMiddleware
-from entrypoints.http.middleware.unhandled_errors import UnhandledErrorMiddleware
 from entrypoints.settings import Settings
 
 
@@ -43,13 +40,7 @@ def install_middleware(
     app.add_middleware(CompressionMiddleware)
     if settings.cors_origins:
         app.add_middleware(ConfiguredCorsMiddleware, origins=settings.cors_origins)
-    app.add_middleware(UnhandledErrorMiddleware)
-    if metrics is not None:
-        app.add_middleware(MetricsMiddleware, metrics=metrics)
-    app.add_middleware(AccessLogMiddleware)
-    app.add_middleware(SecurityHeadersMiddleware, private_prefix=api_prefix)
-    app.add_middleware(ProcessTimeMiddleware)
-    app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(ConventionsMiddleware, private_prefix=api_prefix, metrics=metrics)
 
 
 # An upload request carries at most this many files (the contract's POST /files takes 1..10).
