@@ -42,7 +42,10 @@ class AsyncpgPrincipalLookup(PrincipalLookup):
     async def find(self, user_id: uuid.UUID, session_id: uuid.UUID) -> User | None:
         try:
             pool = self._pool or await self._open()
-            conn = await pool.acquire(timeout=self._timeout)
+            # asyncio.timeout bounds the wait as acquire(timeout=) would, without the task
+            # that acquire's own wait_for creates for every call.
+            async with asyncio.timeout(self._timeout):
+                conn = await pool.acquire()
         except Exception as exc:
             if is_unavailable(exc):
                 raise ServiceUnavailable() from exc
