@@ -428,6 +428,7 @@ def _rounds(ctx: Context, plan: list[Measurement | Flood]) -> None:
                 print(
                     f"  {_title(load, key):<58}{result.requests_per_second:>9.0f} req/s"
                     f"  p50 {result.p50_ms:6.2f} ms  p99 {result.p99_ms:7.2f} ms"
+                    f"  cpu {result.cpu_us:6.0f} us/req"
                     + (f"  non-2xx {result.non_2xx}" if result.non_2xx else "")
                     + (f"  errors {result.errors}" if result.errors else ""),
                     flush=True,
@@ -443,9 +444,10 @@ def _title(load: Measurement | Flood, key: str) -> str:
 def _take(ctx: Context, load: Measurement | Flood, seconds: float) -> dict[str, LoadResult]:
     if isinstance(load, Flood):
         return _flood(ctx, seconds)
-    base = ctx.servers[load.server].base
+    server = ctx.servers[load.server]
     result = run_wrk(
-        base + load.path,
+        server.base + load.path,
+        server=server,
         seconds=seconds,
         connections=load.connections,
         headers=load.headers,
@@ -472,7 +474,7 @@ def _flood(ctx: Context, seconds: float) -> dict[str, LoadResult]:
         text=True,
     )
     time.sleep(1)  # the flood is on before the latency is measured
-    health = run_wrk(base + "/health", seconds=seconds, connections=4)
+    health = run_wrk(base + "/health", seconds=seconds, connections=4)  # CPU: the flood's too
     out, err = flood.communicate()
     if flood.returncode != 0:
         raise RuntimeError(f"wrk failed: {err.strip()}")
@@ -538,7 +540,6 @@ def _memory_growth(ctx: Context) -> None:
         run_wrk(url, seconds=ctx.args.seconds, connections=ctx.args.connections, headers=auth)
         after.append(server.memory_kib()[0])
     ctx.report.growth(after[0], after[1])
-
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import re
 import shutil
@@ -32,6 +33,10 @@ class LoadResult:
     non_2xx: int
     p50_ms: float = float("nan")
     errors: int = 0  # socket errors: connect, read, write, timeout
+    requests: int = 0
+    # CPU time the server spent per request (user + system, all its threads): unlike
+    # requests/s, hardly moved by other work on the machine. NaN when not measured.
+    cpu_us: float = float("nan")
 
 
 def pinned(command: list[str], cpu: str | None) -> list[str]:
@@ -84,6 +89,14 @@ class Server:
     base: str
     pid: int
     log: Path
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of the process so far, all threads (from /proc)."""
+        try:
+            fields = Path(f"/proc/{self.pid}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            return float("nan")
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def memory_kib(self) -> tuple[int, int]:
         """(resident now, peak resident) in KiB, from /proc."""
@@ -166,7 +179,9 @@ def parse_wrk(out: str) -> LoadResult:
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    total = re.search(r"(\d+) requests in", out)
     return LoadResult(
+        requests=int(total.group(1)) if total else 0,
         requests_per_second=rps,
         p99_ms=_percentile(out, "99"),
         non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
@@ -180,13 +195,19 @@ def _percentile(out: str, which: str) -> float:
     return float(found.group(1)) * _UNITS[found.group(2)] if found else float("nan")
 
 
-def run_wrk(url: str, **options) -> LoadResult:  # type: ignore[no-untyped-def]
-    """One wrk run, no warm-up; requests/s, p50 and p99 latency, non-2xx and socket errors."""
+def run_wrk(url: str, *, server: Server | None = None, **options) -> LoadResult:  # type: ignore[no-untyped-def]
+    """One wrk run, no warm-up; requests/s, p50 and p99 latency, non-2xx and socket errors,
+    and with `server` the CPU time it spent per request."""
     command = wrk_command(url, **options)
+    cpu_before = server.cpu_seconds() if server else float("nan")
     done = subprocess.run(command, check=False, capture_output=True, text=True)
+    cpu = server.cpu_seconds() - cpu_before if server else float("nan")
     if done.returncode != 0:
         raise RuntimeError(f"wrk failed: {done.stderr.strip() or done.stdout.strip()}")
-    return parse_wrk(done.stdout)
+    result = parse_wrk(done.stdout)
+    if server and result.requests:
+        result = dataclasses.replace(result, cpu_us=cpu / result.requests * 1e6)
+    return result
 
 
 def wrk(url: str, *, seconds: int, connections: int = 50, headers: dict[str, str] | None = None):

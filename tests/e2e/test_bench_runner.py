@@ -56,8 +56,12 @@ def test_a_quick_run_measures_users_me_against_both_baselines(
     report = written.read_text()
     for load in ("bare FastAPI, constant dict", "bare FastAPI + asyncpg", "GET /api/v1/users/me"):
         row = next(line for line in report.splitlines() if line.startswith(f"| {load}"))
-        requests_per_second, non_2xx = row.split(" | ")[2], row.split(" | ")[5]
+        cells = row.split(" | ")
+        requests_per_second, cpu_per_request, non_2xx = cells[2], cells[5], cells[6]
         assert float(requests_per_second.replace(",", "")) > 0, row
+        assert float(cpu_per_request) > 0, row
         assert non_2xx == "0", row
-    assert re.search(r"\| GET /users/me / asyncpg by hand \| \d+\.\d\d \| >= 0\.95 \|", report)
+    assert re.search(
+        r"\| GET /users/me / asyncpg by hand \| \d+\.\d\d \(CPU: \d+\.\d\d\) \| >= 0\.95 \|", report
+    )
     assert "10,000 users" in report
