@@ -26,7 +26,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from adapters.sqlalchemy.migrate import upgrade_to_head
-from adapters.sqlalchemy.tables import users
+from adapters.sqlalchemy.tables.users import users
 from adapters.sqlalchemy.user_search import NEWEST_FIRST, user_conditions
 from application.ports.users import UserFilter
 from bench.support import postgres_server

@@ -85,7 +85,7 @@ async def _migrate(settings: Settings) -> None:
 async def _worker(settings: Settings) -> int:
     import logging
 
-    from entrypoints.container import build_container, close_container
+    from entrypoints.containers import build_container, close_container
     from entrypoints.email_worker import run_worker
 
     if settings.storage == "memory":
@@ -95,7 +95,7 @@ async def _worker(settings: Settings) -> int:
     await _migrate(settings)
     container = build_container(settings)
     try:
-        await run_worker(container.email_delivery_loop())
+        await run_worker(container.email.email_delivery_loop())
     finally:
         await close_container(container)
     return 0
@@ -104,13 +104,13 @@ async def _worker(settings: Settings) -> int:
 async def _create_superuser(settings: Settings, email: str, name: str) -> int:
     from application.registration import NewAccount
     from domain.errors import DomainError
-    from entrypoints.container import build_container, close_container
+    from entrypoints.containers import build_container, close_container
 
     password = _read_password()
     await _migrate(settings)
     container = build_container(settings)
     try:
-        user = await container.register_user()(
+        user = await container.auth.register_user()(
             NewAccount(email=email, name=name, password=password, is_superuser=True)
         )
     except DomainError as exc:

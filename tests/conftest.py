@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.security.argon2 import Argon2PasswordHasher
 from adapters.sqlalchemy.engine import build_engine
-from entrypoints.container import Container, build_container
+from entrypoints.containers import Container, build_container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 from tests.support.databases import (
@@ -141,7 +141,7 @@ async def make_client(tmp_path: Path) -> AsyncIterator[ClientFactory]:
         async def make(database_url: str, **overrides: Any) -> httpx.AsyncClient:
             settings = settings_for(database_url, tmp_path, **overrides)
             container: Container = build_container(settings)
-            container.hasher.override(providers.Singleton(cheap_hasher))
+            container.core.hasher.override(providers.Singleton(cheap_hasher))
             app = create_app(container=container)
             await stack.enter_async_context(app.router.lifespan_context(app))
             client = httpx.AsyncClient(

@@ -15,7 +15,7 @@ import asyncpg
 from sqlalchemy.engine import make_url
 
 from adapters.sqlalchemy.availability import is_unavailable
-from adapters.sqlalchemy.tables import users
+from adapters.sqlalchemy.tables.users import users
 from adapters.sqlalchemy.users import user_from_row
 from application.ports import Clock, PrincipalLookup
 from domain.errors import ServiceUnavailable

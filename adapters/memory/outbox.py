@@ -5,9 +5,13 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from adapters.memory.tables import MemoryTable
 from application.ports import Clock, EmailOutbox
 from domain.email_messages import EmailMessage
 from domain.outbox import MAX_ERROR_LENGTH, QueuedEmail
+
+# Messages keep their recipient's address, not an account: deleting one leaves them be.
+EMAIL_OUTBOX = MemoryTable("email_outbox")
 
 
 class InMemoryEmailOutbox(EmailOutbox):

@@ -5,8 +5,13 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from adapters.memory.tables import DELETE_ROWS, MemoryTable
 from application.ports import PasswordResetTokenRepository
 from domain.password_resets import PasswordResetToken
+
+PASSWORD_RESET_TOKENS = MemoryTable(
+    "password_reset_tokens", owner="user_id", on_account_deleted=DELETE_ROWS
+)
 
 
 class InMemoryPasswordResetTokenRepository(PasswordResetTokenRepository):

@@ -5,8 +5,11 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from adapters.memory.tables import DELETE_ROWS, MemoryTable
 from application.ports import SessionRepository
 from domain.sessions import LoginSession
+
+SESSIONS = MemoryTable("sessions", owner="user_id", on_account_deleted=DELETE_ROWS)
 
 
 class InMemorySessionRepository(SessionRepository):

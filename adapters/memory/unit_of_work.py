@@ -5,12 +5,13 @@ from types import TracebackType
 from typing import Self
 
 from adapters.clock import SystemClock
-from adapters.memory.outbox import InMemoryEmailOutbox
-from adapters.memory.password_resets import InMemoryPasswordResetTokenRepository
-from adapters.memory.sessions import InMemorySessionRepository
+from adapters.memory.repositories import REPOSITORIES
 from adapters.memory.store import InMemoryStore
-from adapters.memory.users import InMemoryUserRepository
+from adapters.memory.work import Work
 from application.ports import Clock, UnitOfWork
+from application.ports.unit_of_work import check_repositories
+
+check_repositories("memory", REPOSITORIES)
 
 
 class InMemoryUnitOfWork(UnitOfWork):
@@ -32,15 +33,9 @@ class InMemoryUnitOfWork(UnitOfWork):
 
     async def __aenter__(self) -> Self:
         await self._store.lock.acquire()
-        self._work = {name: dict(rows) for name, rows in self._store.tables.items()}
-        for name in ("users", "sessions", "email_outbox", "password_reset_tokens"):
-            self._work.setdefault(name, {})
-        self.users = InMemoryUserRepository(self._work["users"], tables=self._work)
-        self.sessions = InMemorySessionRepository(self._work["sessions"])
-        self.outbox = InMemoryEmailOutbox(self._work["email_outbox"], self._clock)
-        self.password_resets = InMemoryPasswordResetTokenRepository(
-            self._work["password_reset_tokens"]
-        )
+        self._work = Work(self._store.tables, self._clock)
+        for name, build in REPOSITORIES.items():
+            setattr(self, name, build(self._work))
         return self
 
     async def __aexit__(
@@ -52,7 +47,7 @@ class InMemoryUnitOfWork(UnitOfWork):
         self._store.lock.release()
 
     async def commit(self) -> None:
-        self._store.tables.update({name: dict(rows) for name, rows in self._work.items()})
+        self._store.tables.update({name: dict(rows) for name, rows in self._work.tables.items()})
         self.committed = True
         if self.outbox.enqueued and self._on_mail_committed is not None:
             self._on_mail_committed()

@@ -1,30 +1,34 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from adapters.memory.tables import MemoryTable
 from application.ports import UserRepository
 from application.ports.users import NewestFirstKey, UserFilter
 from domain.errors import EmailTaken
 from domain.users import User
 
-# Tables whose rows name a user in `user_id` and go with the user (ON DELETE CASCADE).
-_CASCADE_TABLES = ("sessions", "password_reset_tokens")
+USERS = MemoryTable("users")
 
 
 class InMemoryUserRepository(UserRepository):
     """Users in a dict; entities are copied in and out, as rows would be.
 
-    `tables` are the unit of work's other tables, for the cascade on delete. Row locks are
-    not needed: the store already runs one unit of work at a time.
+    `forget_account` is the unit of work's cascade over the other tables, run on delete as
+    the foreign keys do on SQL. Row locks are not needed: the store already runs one unit
+    of work at a time.
     """
 
     def __init__(
-        self, rows: dict[uuid.UUID, Any], tables: dict[str, dict[uuid.UUID, Any]] | None = None
+        self,
+        rows: dict[uuid.UUID, Any],
+        forget_account: Callable[[uuid.UUID], None] = lambda user_id: None,
     ) -> None:
         self._rows: dict[uuid.UUID, User] = rows
-        self._tables = tables or {}
+        self._forget_account = forget_account
 
     async def add(self, user: User) -> None:
         self._ensure_email_free(user)
@@ -48,10 +52,7 @@ class InMemoryUserRepository(UserRepository):
 
     async def delete(self, user_id: uuid.UUID) -> None:
         self._rows.pop(user_id, None)
-        for name in _CASCADE_TABLES:
-            table = self._tables.get(name, {})
-            for row_id in [k for k, row in table.items() if row.user_id == user_id]:
-                del table[row_id]
+        self._forget_account(user_id)
 
     async def lock_active_superusers(self) -> list[uuid.UUID]:
         return sorted(u.id for u in self._rows.values() if u.is_active_superuser)

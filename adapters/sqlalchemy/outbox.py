@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.tables import email_outbox
+from adapters.sqlalchemy.tables.outbox import email_outbox
 from application.ports import Clock, EmailOutbox
 from domain.email_messages import EmailMessage
 from domain.outbox import MAX_ERROR_LENGTH, QueuedEmail

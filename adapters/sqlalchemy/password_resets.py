@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.tables import password_reset_tokens
+from adapters.sqlalchemy.tables.password_resets import password_reset_tokens
 from application.ports import PasswordResetTokenRepository
 from domain.password_resets import PasswordResetToken
 

@@ -6,7 +6,8 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sqlalchemy.availability import connection
-from adapters.sqlalchemy.tables import login_sessions, users
+from adapters.sqlalchemy.tables.sessions import login_sessions
+from adapters.sqlalchemy.tables.users import users
 from adapters.sqlalchemy.users import user_from_row
 from application.ports import Clock, PrincipalLookup
 from domain.users import User

@@ -8,7 +8,7 @@ from sqlalchemy import delete, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.sqlalchemy.availability import connection
-from adapters.sqlalchemy.tables import login_failures
+from adapters.sqlalchemy.tables.login_failures import login_failures
 from application.ports import Clock, RateLimiter
 from domain.errors import RateLimited
 from domain.throttling import ThrottlePolicy

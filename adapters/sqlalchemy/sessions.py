@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.tables import login_sessions
+from adapters.sqlalchemy.tables.sessions import login_sessions
 from application.ports import SessionRepository
 from domain.sessions import LoginSession
 

@@ -9,11 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from adapters.clock import SystemClock
 from adapters.sqlalchemy.availability import acquire, raise_if_unavailable, release
 from adapters.sqlalchemy.engine import READ_ONLY
-from adapters.sqlalchemy.outbox import SqlAlchemyEmailOutbox
-from adapters.sqlalchemy.password_resets import SqlAlchemyPasswordResetTokenRepository
-from adapters.sqlalchemy.sessions import SqlAlchemySessionRepository
-from adapters.sqlalchemy.users import SqlAlchemyUserRepository
+from adapters.sqlalchemy.repositories import REPOSITORIES, Transaction
 from application.ports import Clock, UnitOfWork
+from application.ports.unit_of_work import check_repositories
+
+check_repositories("SQLAlchemy", REPOSITORIES)
 
 
 class SqlAlchemyUnitOfWork(UnitOfWork):
@@ -44,10 +44,9 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
             await release(self._conn, error)
             raise_if_unavailable(error)
             raise
-        self.users = SqlAlchemyUserRepository(self._conn)
-        self.sessions = SqlAlchemySessionRepository(self._conn)
-        self.outbox = SqlAlchemyEmailOutbox(self._conn, self._clock)
-        self.password_resets = SqlAlchemyPasswordResetTokenRepository(self._conn)
+        transaction = Transaction(self._conn, self._clock)
+        for name, build in REPOSITORIES.items():
+            setattr(self, name, build(transaction))
         return self
 
     async def __aexit__(

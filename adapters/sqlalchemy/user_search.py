@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Uuid, bindparam, func, literal, or_, tuple_
 from sqlalchemy.sql import ColumnElement
 
-from adapters.sqlalchemy.tables import users
+from adapters.sqlalchemy.tables.users import users
 from adapters.sqlalchemy.types import UtcDateTime
 from application.ports.users import NewestFirstKey, UserFilter
 

@@ -8,7 +8,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.tables import users
+from adapters.sqlalchemy.tables.users import users
 from adapters.sqlalchemy.user_search import NEWEST_FIRST, older_than, user_conditions
 from application.ports import UserRepository
 from application.ports.users import NewestFirstKey, UserFilter

@@ -12,6 +12,9 @@ class EmailOutbox(Protocol):
     """E-mails waiting to be sent; part of a unit of work, so a message is queued if and only
     if the change that caused it commits."""
 
+    enqueued: int
+    """How many messages this unit of work queued (its commit wakes the delivery loop)."""
+
     async def enqueue(self, message: EmailMessage) -> None:
         """Queue `message`, due at once."""
         ...

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -10,7 +11,12 @@ from application.ports.users import UserRepository
 
 
 class UnitOfWork(Protocol):
-    """One transaction. Leaving the `async with` block without `commit()` rolls back."""
+    """One transaction. Leaving the `async with` block without `commit()` rolls back.
+
+    Its repositories are the annotated attributes below, one line per resource; each unit
+    of work builds them from its backend's registry (adapters/*/repositories.py), and
+    `check_repositories` makes a registry that misses or adds one fail at import.
+    """
 
     users: UserRepository
     sessions: SessionRepository
@@ -34,3 +40,17 @@ class UnitOfWorkFactory(Protocol):
     database may run it beside writers (on SQLite: without taking the write lock)."""
 
     def __call__(self, *, read_only: bool = False) -> UnitOfWork: ...
+
+
+def repository_names() -> frozenset[str]:
+    """The repositories every unit of work carries: the annotated attributes of UnitOfWork."""
+    return frozenset(UnitOfWork.__annotations__)
+
+
+def check_repositories(backend: str, registered: Iterable[str]) -> None:
+    """Refuse a backend's registry that does not name exactly the port's repositories."""
+    names = frozenset(registered)
+    if names != repository_names():
+        missing = sorted(repository_names() - names)
+        extra = sorted(names - repository_names())
+        raise TypeError(f"{backend} repositories: missing {missing}, not in the port {extra}")

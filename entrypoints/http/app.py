@@ -10,11 +10,16 @@ from importlib.metadata import PackageNotFoundError, version
 
 from fastapi import FastAPI
 
-from entrypoints.container import Container, build_container, close_container
+from entrypoints.containers import Container, build_container, close_container
 from entrypoints.http.conventions import install_conventions
+from entrypoints.http.dependencies import install_use_cases
 from entrypoints.http.docs import install_docs
 from entrypoints.http.errors import install_error_handlers, responses
-from entrypoints.http.routers import auth, health, users
+from entrypoints.http.routers import (  # one name per line: each resource adds its own
+    auth,
+    health,
+    users,
+)
 from entrypoints.logging import configure_logging, flush_logs
 from entrypoints.settings import Settings
 
@@ -48,6 +53,8 @@ def create_app(
     app.include_router(health.router)
     app.include_router(auth.router, prefix=API_PREFIX, responses=NEEDS_DATABASE)
     app.include_router(users.router, prefix=API_PREFIX, responses=NEEDS_DATABASE)
+    # Resources: one line each, `app.include_router(name.router, prefix=…, responses=…)`.
+    install_use_cases(app, container)  # fails here if a route asks for an unknown use case
     install_docs(app)
     if conventions:
         install_conventions(app, container, api_prefix=API_PREFIX)
@@ -59,7 +66,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     container: Container = app.state.container
     settings = container.settings()
     if settings.first_superuser_email and settings.first_superuser_password:
-        created = await container.ensure_superuser()(
+        created = await container.auth.ensure_superuser()(
             settings.first_superuser_email,
             settings.first_superuser_name,
             settings.first_superuser_password,
@@ -70,7 +77,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # the collector's sight so full collections stay short under load.
     gc.collect()
     gc.freeze()
-    delivery = container.email_delivery_loop()  # every worker sends queued e-mail
+    delivery = container.email.email_delivery_loop()  # every worker sends queued e-mail
     delivery.start()
     try:
         yield

@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from entrypoints.container import Container
+from entrypoints.containers import Container
 from entrypoints.http.metrics import HttpMetrics, install_metrics, metrics_for_process
 from entrypoints.http.middleware.stack import install_middleware
 
@@ -25,7 +25,7 @@ def install_conventions(app: FastAPI, container: Container, *, api_prefix: str) 
         metrics = metrics_for_process()
         install_metrics(app, metrics)
         if settings.storage == "sqlalchemy":
-            metrics.watch_pool(lambda: container.engine().sync_engine.pool)
+            metrics.watch_pool(lambda: container.core.engine().sync_engine.pool)
     install_middleware(app, settings, api_prefix=api_prefix, metrics=metrics)
     _document_body_limit(app)
 

@@ -2,36 +2,86 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable, Iterator
+from functools import cache
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, TypeVar
 
-from fastapi import Depends, Request
+from fastapi import Depends, FastAPI, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.security import OAuth2PasswordBearer
 
+from application.auth import Authenticate
 from domain.errors import NotAuthenticated
 from domain.users import User
+from entrypoints.containers import Container, use_cases
+from entrypoints.http.middleware.routes import flattened
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/login", auto_error=False)
+T = TypeVar("T")
 
 
-def use(provider_name: str) -> Any:
-    """Depends() on a provider of the container attached to the running app.
+class _UseCase:
+    """The dependency behind `Use[cls]`: the app's provider of `cls`, called per request.
 
-    Reading the container from `request.app` rather than wiring modules keeps several apps
-    (tests, workers) in one process independent of each other.
-    """
+    Reading the providers from `request.app` rather than wiring modules keeps several apps
+    (tests, workers) in one process independent of each other."""
 
-    async def resolve(request: Request) -> Any:
-        return getattr(request.app.state.container, provider_name)()
+    def __init__(self, use_case: type) -> None:
+        self.use_case = use_case
 
-    return Depends(resolve)
+    async def __call__(self, request: Request) -> Any:
+        return request.app.state.use_cases[self.use_case]()
+
+
+@cache
+def _dependency(use_case: type) -> _UseCase:
+    return _UseCase(use_case)  # one per class, so FastAPI resolves it once per request
+
+
+if TYPE_CHECKING:
+    # For the type checker `Use[LogIn]` is a LogIn.
+    Use: TypeAlias = Annotated[T, "a use case from the app's container"]
+else:
+
+    class Use:
+        """`log_in: Use[LogIn]` in a route's signature: the use case built by whichever
+        resource container provides that class. `create_app` checks at start-up that every
+        use case a route asks for has a provider."""
+
+        def __class_getitem__(cls, use_case: type) -> Any:
+            return Annotated[use_case, Depends(_dependency(use_case))]
+
+
+def install_use_cases(app: FastAPI, container: Container) -> None:
+    """Attach the container's use cases to `app`; refuse to start when a route asks for one
+    that no container provides (a typo or a forgotten provider fails here, not on a request)."""
+    provided = use_cases(container)
+    missing = sorted(
+        {
+            f"{route.path}: {call.use_case.__qualname__}"
+            for route in flattened(app.routes)
+            if isinstance(getattr(route, "dependant", None), Dependant)
+            for call in _calls(route.dependant)
+            if isinstance(call, _UseCase) and call.use_case not in provided
+        }
+    )
+    if missing:
+        raise RuntimeError("no container provides the use cases of " + ", ".join(missing))
+    app.state.use_cases = provided
+
+
+def _calls(dependant: Dependant) -> Iterator[Callable[..., Any] | None]:
+    for sub in dependant.dependencies:
+        yield sub.call
+        yield from _calls(sub)
 
 
 async def current_user(
-    request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]
+    token: Annotated[str | None, Depends(oauth2_scheme)], authenticate: Use[Authenticate]
 ) -> User:
     if not token:
         raise NotAuthenticated()
-    return await request.app.state.container.authenticate()(token)
+    return await authenticate(token)
 
 
 CurrentUser = Annotated[User, Depends(current_user)]

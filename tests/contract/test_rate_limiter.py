@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.memory.rate_limiter import InMemoryRateLimiter
 from adapters.sqlalchemy.engine import build_engine
 from adapters.sqlalchemy.rate_limiter import SqlAlchemyRateLimiter
-from adapters.sqlalchemy.tables import login_failures
+from adapters.sqlalchemy.tables.login_failures import login_failures
 from application.ports import RateLimiter
 from domain.errors import RateLimited
 from domain.throttling import ThrottlePolicy

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import get_type_hints
+
 import pytest
 
+from application.ports import UnitOfWork
+from application.ports.unit_of_work import repository_names
+from domain.password_resets import PasswordResetToken, hash_reset_token
 from tests.contract.backends import new_user
 
 
@@ -53,3 +59,30 @@ async def test_units_of_work_one_after_another_see_each_other(backend) -> None:
         await uow.commit()
     async with backend.uow() as uow:
         assert await uow.users.get(user.id) == user
+
+
+async def test_every_repository_of_the_port_is_built_as_that_port(backend) -> None:
+    # The registries (adapters/*/repositories.py) are keyed by name; this ties each entry to
+    # the type the UnitOfWork port gives that name, on every backend.
+    ports = get_type_hints(UnitOfWork)
+    async with backend.uow() as uow:
+        for name in repository_names():
+            assert ports[name] in type(getattr(uow, name)).__mro__, name
+
+
+async def test_deleting_an_account_takes_its_reset_tokens_with_it(backend) -> None:
+    ann, bob = await backend.add_user(), await backend.add_user()
+    now = backend.clock.now()
+    (gone, gone_secret), (kept, kept_secret) = (
+        PasswordResetToken.issue(user.id, now, timedelta(hours=1)) for user in (ann, bob)
+    )
+    async with backend.uow() as uow:
+        await uow.password_resets.add(gone)
+        await uow.password_resets.add(kept)
+        await uow.commit()
+    async with backend.uow() as uow:
+        await uow.users.delete(ann.id)
+        await uow.commit()
+    async with backend.uow() as uow:
+        assert await uow.password_resets.get_by_hash(hash_reset_token(gone_secret)) is None
+        assert await uow.password_resets.get_by_hash(hash_reset_token(kept_secret)) == kept

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from sqlalchemy import func, select, text
 
-from adapters.sqlalchemy.tables import users
+from adapters.sqlalchemy.tables.users import users
 from adapters.sqlalchemy.user_search import user_conditions
 from application.ports.users import UserFilter
 from domain.errors import EmailTaken

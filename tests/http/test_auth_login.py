@@ -14,7 +14,7 @@ LOGIN = "/api/v1/auth/login"
 
 async def deactivate(client, user_id: str) -> None:
     """Through the app's own unit of work: user administration is not part of this suite."""
-    async with client.container.uow() as uow:
+    async with client.container.core.uow() as uow:
         user = await uow.users.get(uuid.UUID(user_id))
         assert user is not None
         user.is_active = False

@@ -9,7 +9,8 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
-from adapters.sqlalchemy.tables import login_sessions, users
+from adapters.sqlalchemy.tables.sessions import login_sessions
+from adapters.sqlalchemy.tables.users import users
 from tests.support.api import PASSWORD, login, register
 from tests.support.tokens import claims_of
 
@@ -27,7 +28,7 @@ async def test_concurrent_registrations_of_one_email_make_one_account(
     statuses = Counter(r.status_code for r in responses)
     assert statuses == {201: 1, 409: 19}, [r.text for r in responses if r.status_code >= 500]
     assert {r.json()["code"] for r in responses if r.status_code == 409} == {"email_taken"}
-    async with client.container.engine().connect() as conn:
+    async with client.container.core.engine().connect() as conn:
         rows = await conn.scalar(
             select(func.count()).select_from(users).where(users.c.email == "race@example.com")
         )
@@ -35,7 +36,7 @@ async def test_concurrent_registrations_of_one_email_make_one_account(
     # The account that exists is the one that was answered with 201, and it works.
     [created] = [r.json() for r in responses if r.status_code == 201]
     assert (await login(client, "race@example.com"))["access_token"]
-    async with client.container.uow() as uow:
+    async with client.container.core.uow() as uow:
         assert str((await uow.users.get_by_email("race@example.com")).id) == created["id"]
 
 
@@ -54,7 +55,7 @@ async def test_concurrent_refreshes_of_one_token_have_at_most_one_winner(
     assert statuses[200] <= 1
     assert {r.json()["code"] for r in responses if r.status_code == 401} <= {"invalid_token"}
     session_id = uuid.UUID(claims_of(tokens["refresh_token"])["sid"])
-    async with client.container.engine().connect() as conn:
+    async with client.container.core.engine().connect() as conn:
         revoked_at = await conn.scalar(
             select(login_sessions.c.revoked_at).where(login_sessions.c.id == session_id)
         )

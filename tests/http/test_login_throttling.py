@@ -9,7 +9,7 @@ import pytest
 from dependency_injector import providers
 from sqlalchemy import update
 
-from adapters.sqlalchemy.tables import users
+from adapters.sqlalchemy.tables.users import users
 from tests.support.api import PASSWORD, register
 from tests.support.clock import FakeClock
 
@@ -97,7 +97,7 @@ async def test_retry_after_is_when_the_oldest_failure_leaves_the_window(
 ) -> None:
     clock = FakeClock()
     client = await make_client(sql_database_url, login_max_failures=3, login_lockout_seconds=60)
-    client.container.clock.override(providers.Object(clock))
+    client.container.core.clock.override(providers.Object(clock))
     user = await register(client)
     for _ in range(3):
         assert (await attempt(client, user["email"])).status_code == 401

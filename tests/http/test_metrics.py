@@ -99,7 +99,7 @@ async def test_in_flight_and_database_pool_gauges(client):
     text = (await client.get("/metrics")).text
     assert value(text, "http_requests_in_flight") == 1  # the scrape itself
     assert value(text, "db_pool_size_connections") == 5  # SQLAlchemy's default for SQLite
-    engine = client.container.engine()
+    engine = client.container.core.engine()
     async with engine.connect(), engine.connect():
         held = value((await client.get("/metrics")).text, "db_pool_checked_out_connections")
     # Two held here, plus whatever a background task has at that moment.

@@ -27,7 +27,7 @@ async def client(make_client, sql_database_url) -> httpx.AsyncClient:
 async def reset_token_for(client: httpx.AsyncClient, email: str) -> str:
     response = await client.post(FORGOT, json={"email": email})
     assert response.status_code == 202, response.text
-    mail = await mail_to(client.container.email_sender(), email, "password_reset")
+    mail = await mail_to(client.container.email.email_sender(), email, "password_reset")
     url, token = reset_link(mail)
     assert url == f"{FRONTEND}/reset-password?token={token}"
     return token
@@ -35,7 +35,7 @@ async def reset_token_for(client: httpx.AsyncClient, email: str) -> str:
 
 async def test_register_sends_a_welcome_email(client) -> None:
     user = await register(client)
-    welcome = await mail_to(client.container.email_sender(), user["email"], "welcome")
+    welcome = await mail_to(client.container.email.email_sender(), user["email"], "welcome")
     assert "Ann" in welcome.body
 
 
@@ -45,9 +45,9 @@ async def test_forgot_answers_the_same_for_known_and_unknown_emails(client) -> N
     unknown = await client.post(FORGOT, json={"email": unique_email("ghost")})
     assert known.status_code == unknown.status_code == 202
     assert known.json() == unknown.json()
-    await mail_to(client.container.email_sender(), user["email"], "password_reset")
+    await mail_to(client.container.email.email_sender(), user["email"], "password_reset")
     await asyncio.sleep(0.2)  # give a wrongly queued message time to show up
-    sent = client.container.email_sender().sent
+    sent = client.container.email.email_sender().sent
     assert {m.to for m in sent} == {user["email"]}
 
 
@@ -87,7 +87,7 @@ async def test_a_reset_token_works_once(client) -> None:
 
 async def test_an_expired_reset_token_is_refused(client) -> None:
     clock = FakeClock()
-    client.container.clock.override(providers.Object(clock))
+    client.container.core.clock.override(providers.Object(clock))
     user = await register(client)
     reset_token = await reset_token_for(client, user["email"])
     clock.advance(timedelta(minutes=60))

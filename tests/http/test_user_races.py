@@ -22,7 +22,7 @@ async def api(make_client, sql_database_url):
 
 
 async def active_superusers(api) -> int:
-    async with api.container.uow() as uow:
+    async with api.container.core.uow() as uow:
         return sum(
             u.is_superuser for u in await uow.users.search(UserFilter(is_active=True), limit=100)
         )
@@ -84,6 +84,6 @@ async def test_of_several_people_taking_one_email_at_once_exactly_one_gets_it(ap
         assert statuses == [200, 409, 409, 409, 409], [r.text for r in responses]
         for refused in (r for r in responses if r.status_code == 409):
             assert_error(refused, 409, "email_taken")
-        async with api.container.uow() as uow:
+        async with api.container.core.uow() as uow:
             found = await uow.users.search(UserFilter(q=wanted), limit=10)
         assert [u.email for u in found] == [wanted]

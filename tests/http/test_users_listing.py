@@ -17,7 +17,7 @@ async def listing(make_client, sql_database_url):
     """A client, a superuser's headers, and 23 accounts in all (the superuser included)."""
     client = await make_client(sql_database_url)
     root = await superuser(client, email="root@example.com")
-    register_user = client.container.register_user()
+    register_user = client.container.auth.register_user()
     for i in range(22):
         account = NewAccount(
             email=f"member{i:02d}@example.com",

@@ -63,7 +63,7 @@ async def test_garbage_and_forged_tokens_are_401_invalid_token(client) -> None:
 
 async def test_a_deactivated_user_s_token_is_401(client) -> None:
     user, headers = await signed_up(client)
-    async with client.container.uow() as uow:
+    async with client.container.core.uow() as uow:
         stored = await uow.users.get(uuid.UUID(user["id"]))
         stored.is_active = False
         await uow.users.update(stored)
@@ -73,7 +73,7 @@ async def test_a_deactivated_user_s_token_is_401(client) -> None:
 
 async def test_a_deleted_user_s_token_is_401(client) -> None:
     user, headers = await signed_up(client)
-    async with client.container.engine().begin() as conn:
+    async with client.container.core.engine().begin() as conn:
         await conn.execute(text("DELETE FROM users WHERE email = :e"), {"e": user["email"]})
     assert_error(await client.get(ME, headers=headers), 401, "invalid_token")
 
@@ -81,9 +81,9 @@ async def test_a_deleted_user_s_token_is_401(client) -> None:
 async def test_a_session_older_than_the_password_is_401(client) -> None:
     user = await register(client)
     before = await login(client, user["email"])
-    async with client.container.uow() as uow:
+    async with client.container.core.uow() as uow:
         stored = await uow.users.get(uuid.UUID(user["id"]))
-        stored.change_password(stored.hashed_password, client.container.clock().now())
+        stored.change_password(stored.hashed_password, client.container.core.clock().now())
         await uow.users.update(stored)
         await uow.commit()
     assert_error(await client.get(ME, headers=bearer(before["access_token"])), 401, "invalid_token")

@@ -29,4 +29,4 @@ def make_user(*, is_superuser: bool = False, is_active: bool = True, **fields: o
 async def register_superuser(container: Any, email: str = "root@example.com") -> User:
     """An active superuser, made through the container's RegisterUser."""
     account = NewAccount(email=email, name="Root", password=PASSWORD, is_superuser=True)
-    return await container.register_user()(account)
+    return await container.auth.register_user()(account)

@@ -40,7 +40,7 @@ async def superuser(client: httpx.AsyncClient, email: str | None = None) -> Pers
     account = NewAccount(
         email=email or unique_email("root"), name="Root", password=PASSWORD, is_superuser=True
     )
-    created = await client.container.register_user()(account)  # type: ignore[attr-defined]
+    created = await client.container.auth.register_user()(account)  # type: ignore[attr-defined]
     tokens = await login(client, created.email)
     response = await client.get("/api/v1/users/me", headers=bearer(tokens["access_token"]))
     assert response.status_code == 200, response.text

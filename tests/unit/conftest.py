@@ -14,7 +14,7 @@ from application.registration import NewAccount
 from domain.sessions import LoginSession
 from domain.tokens import TokenPair
 from domain.users import User
-from entrypoints.container import Container, build_container, close_container
+from entrypoints.containers import Container, build_container, close_container
 from tests.conftest import cheap_hasher, settings_for
 from tests.support.api import PASSWORD
 from tests.support.clock import FakeClock
@@ -31,30 +31,30 @@ class Core:
 
     async def register(self, email: str = "ann@example.com", password: str = PASSWORD) -> User:
         account = NewAccount(email=email, name="Ann", password=password)
-        return await self.container.register_user()(account)
+        return await self.container.auth.register_user()(account)
 
     async def login(self, email: str = "ann@example.com", password: str = PASSWORD) -> TokenPair:
-        return await self.container.log_in()(email, password)
+        return await self.container.auth.log_in()(email, password)
 
     async def refresh(self, refresh_token: str) -> TokenPair:
-        return await self.container.refresh_tokens()(refresh_token)
+        return await self.container.auth.refresh_tokens()(refresh_token)
 
     async def logout(self, refresh_token: str) -> None:
-        await self.container.log_out()(refresh_token)
+        await self.container.auth.log_out()(refresh_token)
 
     async def authenticate(self, access_token: str) -> User:
-        return await self.container.authenticate()(access_token)
+        return await self.container.auth.authenticate()(access_token)
 
     async def user(self, user_id: uuid.UUID) -> User | None:
-        async with self.container.uow() as uow:
+        async with self.container.core.uow() as uow:
             return await uow.users.get(user_id)
 
     async def session(self, session_id: uuid.UUID) -> LoginSession | None:
-        async with self.container.uow() as uow:
+        async with self.container.core.uow() as uow:
             return await uow.sessions.get(session_id)
 
     async def change_user(self, user_id: uuid.UUID, change: Callable[[User], None]) -> None:
-        async with self.container.uow() as uow:
+        async with self.container.core.uow() as uow:
             user = await uow.users.get(user_id)
             assert user is not None
             change(user)
@@ -64,21 +64,21 @@ class Core:
     async def change_password(self, user_id: uuid.UUID, password: str = NEW_PASSWORD) -> None:
         """What a password change does to the account (its own use case revokes sessions too;
         leaving them alive here proves the session check refuses them by itself)."""
-        hashed = await self.container.hasher().hash(password)
+        hashed = await self.container.core.hasher().hash(password)
         await self.change_user(user_id, lambda u: u.change_password(hashed, self.clock.now()))
 
     def all_users(self) -> list[User]:
-        return list(self.container.memory_store().table("users").values())
+        return list(self.container.core.memory_store().table("users").values())
 
     def all_sessions(self) -> list[LoginSession]:
-        return list(self.container.memory_store().table("sessions").values())
+        return list(self.container.core.memory_store().table("sessions").values())
 
 
 @pytest.fixture
 async def core(tmp_path: Path) -> AsyncIterator[Core]:
     clock = FakeClock()
     container = build_container(settings_for("memory://", tmp_path))
-    container.clock.override(providers.Object(clock))
-    container.hasher.override(providers.Singleton(cheap_hasher))
+    container.core.clock.override(providers.Object(clock))
+    container.core.hasher.override(providers.Singleton(cheap_hasher))
     yield Core(container, clock)
     await close_container(container)

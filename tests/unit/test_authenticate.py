@@ -18,7 +18,7 @@ async def test_a_live_session_of_an_active_user_is_recognised(core) -> None:
 async def test_a_revoked_session_is_refused(core) -> None:
     await core.register()
     pair = await core.login()
-    async with core.container.uow() as uow:
+    async with core.container.core.uow() as uow:
         [session] = core.all_sessions()
         await uow.sessions.revoke(session.id, core.clock.now())
         await uow.commit()
@@ -39,7 +39,7 @@ async def test_a_deactivated_user_is_refused(core) -> None:
 async def test_a_deleted_user_is_refused(core) -> None:
     user = await core.register()
     pair = await core.login()
-    del core.container.memory_store().table("users")[user.id]
+    del core.container.core.memory_store().table("users")[user.id]
     with pytest.raises(InvalidToken):
         await core.authenticate(pair.access_token)
 

@@ -16,7 +16,7 @@ from adapters.memory.unit_of_work import InMemoryUnitOfWork
 from application.email_delivery import DeliverDueEmails
 from application.registration import NewAccount
 from domain.email_messages import EmailMessage
-from entrypoints.container import build_container, close_container
+from entrypoints.containers import build_container, close_container
 from entrypoints.email_worker import EmailDeliveryLoop, Wakeup
 from tests.conftest import cheap_hasher, settings_for
 from tests.support.mail import eventually
@@ -119,17 +119,17 @@ async def test_stop_of_an_idle_loop_does_not_wait_for_the_poll_interval() -> Non
 
 async def test_the_composition_root_wires_commits_to_the_wakeup(tmp_path) -> None:
     container = build_container(settings_for("memory://", tmp_path, email_backend="memory"))
-    container.hasher.override(providers.Singleton(cheap_hasher))
+    container.core.hasher.override(providers.Singleton(cheap_hasher))
     loop = EmailDeliveryLoop(
-        container.deliver_due_emails(), container.email_wakeup(), poll_interval=30
+        container.email.deliver_due_emails(), container.core.email_wakeup(), poll_interval=30
     )
     loop.start()
     try:
         await asyncio.sleep(0.05)
         started = time.monotonic()
         account = NewAccount(email="ann@example.com", name="Ann", password="Correct-Horse-9")
-        await container.register_user()(account)
-        await eventually(lambda: container.email_sender().sent, within=2)
+        await container.auth.register_user()(account)
+        await eventually(lambda: container.email.email_sender().sent, within=2)
         assert time.monotonic() - started < 1
     finally:
         await loop.stop()

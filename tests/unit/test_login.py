@@ -65,7 +65,7 @@ async def test_a_hash_made_with_weaker_parameters_is_upgraded_at_login(core) -> 
     finally:
         weak.close()
     await core.change_user(user.id, lambda u: u.rehash_password(weak_hash))
-    hasher = core.container.hasher()
+    hasher = core.container.core.hasher()
     assert hasher.needs_rehash(weak_hash)
 
     core.clock.advance(seconds=5)

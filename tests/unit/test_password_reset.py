@@ -18,7 +18,7 @@ from domain.errors import EmailTaken, InvalidResetToken, InvalidToken, PolicyVio
 from domain.outbox import QueuedEmail
 from domain.password_resets import PasswordResetToken, hash_reset_token
 from domain.users import User
-from entrypoints.container import Container, build_container, close_container
+from entrypoints.containers import Container, build_container, close_container
 from tests.conftest import cheap_hasher, settings_for
 from tests.support.clock import FakeClock
 
@@ -33,20 +33,20 @@ class Mailroom:
 
     async def register(self, email: str = "ann@example.com") -> User:
         account = NewAccount(email=email, name="Ann", password=PASSWORD)
-        return await self.container.register_user()(account)
+        return await self.container.auth.register_user()(account)
 
     async def forgot(self, email: str = "ann@example.com") -> None:
-        await self.container.request_password_reset()(email)
+        await self.container.auth.request_password_reset()(email)
 
     async def reset(self, token: str, password: str = NEW_PASSWORD) -> None:
-        await self.container.reset_password()(token, password)
+        await self.container.auth.reset_password()(token, password)
 
     def queued(self, kind: str | None = None) -> list[QueuedEmail]:
-        rows = self.container.memory_store().table("email_outbox").values()
+        rows = self.container.core.memory_store().table("email_outbox").values()
         return [q for q in rows if kind is None or q.message.kind == kind]
 
     def reset_tokens(self) -> list[PasswordResetToken]:
-        return list(self.container.memory_store().table("password_reset_tokens").values())
+        return list(self.container.core.memory_store().table("password_reset_tokens").values())
 
     def token_from_last_mail(self) -> str:
         [*_, mail] = self.queued("password_reset")
@@ -54,7 +54,7 @@ class Mailroom:
         return parse_qs(urlsplit(url).query)["token"][0]
 
     async def user(self, user_id: uuid.UUID) -> User:
-        async with self.container.uow() as uow:
+        async with self.container.core.uow() as uow:
             user = await uow.users.get(user_id)
         assert user is not None
         return user
@@ -71,8 +71,8 @@ async def mailroom(tmp_path: Path) -> AsyncIterator[Mailroom]:
         reset_token_expire_minutes=30,
     )
     container = build_container(settings)
-    container.clock.override(providers.Object(clock))
-    container.hasher.override(providers.Singleton(cheap_hasher))
+    container.core.clock.override(providers.Object(clock))
+    container.core.hasher.override(providers.Singleton(cheap_hasher))
     yield Mailroom(container, clock)
     await close_container(container)
 
@@ -99,7 +99,7 @@ async def test_forgot_for_an_unknown_email_succeeds_and_queues_nothing(mailroom:
 
 async def test_forgot_for_an_inactive_account_queues_nothing(mailroom: Mailroom) -> None:
     user = await mailroom.register()
-    async with mailroom.container.uow() as uow:
+    async with mailroom.container.core.uow() as uow:
         user.is_active = False
         await uow.users.update(user)
         await uow.commit()
@@ -125,23 +125,23 @@ async def test_forgot_queues_a_link_to_the_frontend_and_stores_only_a_hash(
 
 async def test_reset_sets_the_password_and_revokes_every_session(mailroom: Mailroom) -> None:
     user = await mailroom.register()
-    pair = await mailroom.container.log_in()("ann@example.com", PASSWORD)
+    pair = await mailroom.container.auth.log_in()("ann@example.com", PASSWORD)
     await mailroom.forgot()
     mailroom.clock.advance(seconds=1)
     await mailroom.reset(mailroom.token_from_last_mail())
 
-    sessions = mailroom.container.memory_store().table("sessions").values()
+    sessions = mailroom.container.core.memory_store().table("sessions").values()
     assert all(s.revoked_at is not None for s in sessions)
     assert (await mailroom.user(user.id)).password_changed_at == mailroom.clock.now()
-    assert await mailroom.container.hasher().verify(
+    assert await mailroom.container.core.hasher().verify(
         (await mailroom.user(user.id)).hashed_password, NEW_PASSWORD
     )
     with pytest.raises(InvalidToken):
-        await mailroom.container.authenticate()(pair.access_token)
+        await mailroom.container.auth.authenticate()(pair.access_token)
     with pytest.raises(InvalidToken):
-        await mailroom.container.refresh_tokens()(pair.refresh_token)
-    fresh = await mailroom.container.log_in()("ann@example.com", NEW_PASSWORD)
-    assert (await mailroom.container.authenticate()(fresh.access_token)).id == user.id
+        await mailroom.container.auth.refresh_tokens()(pair.refresh_token)
+    fresh = await mailroom.container.auth.log_in()("ann@example.com", NEW_PASSWORD)
+    assert (await mailroom.container.auth.authenticate()(fresh.access_token)).id == user.id
 
 
 async def test_a_token_works_only_once(mailroom: Mailroom) -> None:
@@ -201,7 +201,7 @@ async def test_the_new_password_must_not_be_the_email(mailroom: Mailroom) -> Non
 
 async def test_queued_mail_reaches_the_sender(mailroom: Mailroom) -> None:
     await mailroom.register()
-    assert await mailroom.container.deliver_due_emails()() == 1
-    sender = mailroom.container.email_sender()
+    assert await mailroom.container.email.deliver_due_emails()() == 1
+    sender = mailroom.container.email.email_sender()
     assert isinstance(sender, InMemoryEmailSender)
     assert [m.kind for m in sender.sent_to("ann@example.com")] == ["welcome"]

@@ -59,7 +59,7 @@ async def test_an_invalid_email_is_refused(core, email) -> None:
 @pytest.mark.parametrize("name", ["", "   ", "x" * 101])
 async def test_a_name_must_be_1_to_100_characters(core, name) -> None:
     with pytest.raises(PolicyViolation) as raised:
-        await core.container.register_user()(
+        await core.container.auth.register_user()(
             NewAccount(email="ann@example.com", name=name, password=PASSWORD)
         )
     assert raised.value.field == "name"

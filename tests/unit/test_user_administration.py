@@ -31,7 +31,7 @@ async def superuser(core, email: str = "root@example.com") -> User:
 
 
 async def update(core, actor: User, target: User, **changes) -> User:
-    return await core.container.update_user()(actor, target.id, UserChanges(**changes))
+    return await core.container.users.update_user()(actor, target.id, UserChanges(**changes))
 
 
 async def test_owners_change_their_email_and_name(core) -> None:
@@ -68,9 +68,9 @@ async def test_other_accounts_are_invisible_to_non_superusers(core) -> None:
     with pytest.raises(NotFound):
         await update(core, ann, bob, is_superuser=True)  # 404 before 403
     with pytest.raises(NotFound):
-        await core.container.get_user()(ann, bob.id)
+        await core.container.users.get_user()(ann, bob.id)
     with pytest.raises(NotFound):
-        await core.container.delete_user()(ann, bob.id)
+        await core.container.users.delete_user()(ann, bob.id)
 
 
 async def test_a_superuser_setting_a_password_ends_every_session_of_that_account(core) -> None:
@@ -108,7 +108,7 @@ async def test_the_last_active_superuser_cannot_be_demoted_deactivated_or_delete
         with pytest.raises(LastSuperuser):
             await update(core, root, root, **changes)
     with pytest.raises(LastSuperuser):
-        await core.container.delete_user()(root, root.id)
+        await core.container.users.delete_user()(root, root.id)
     assert (await core.user(root.id)).is_active_superuser
 
 
@@ -131,12 +131,12 @@ async def test_change_password_checks_the_current_one_and_ends_every_session(cor
     first, second = await core.login(), await core.login()
     actor = await core.authenticate(first.access_token)
     with pytest.raises(InvalidPassword):
-        await core.container.change_password()(actor, "Wrong-Pass-1", NEW_PASSWORD)
+        await core.container.users.change_password()(actor, "Wrong-Pass-1", NEW_PASSWORD)
     with pytest.raises(PolicyViolation) as refused:
-        await core.container.change_password()(actor, PASSWORD, "ANN@example.com")
+        await core.container.users.change_password()(actor, PASSWORD, "ANN@example.com")
     assert refused.value.field == "new_password"
     core.clock.advance(seconds=1)
-    await core.container.change_password()(actor, PASSWORD, NEW_PASSWORD)
+    await core.container.users.change_password()(actor, PASSWORD, NEW_PASSWORD)
     for pair in (first, second):
         with pytest.raises(InvalidToken):
             await core.authenticate(pair.access_token)
@@ -149,39 +149,74 @@ async def test_change_password_checks_the_current_one_and_ends_every_session(cor
 async def test_a_stale_current_password_is_refused(core) -> None:
     await core.register()
     actor = await core.authenticate((await core.login()).access_token)
-    await core.container.change_password()(actor, PASSWORD, NEW_PASSWORD)
+    await core.container.users.change_password()(actor, PASSWORD, NEW_PASSWORD)
     with pytest.raises(InvalidPassword):  # `actor` still carries the old hash
-        await core.container.change_password()(actor, PASSWORD, "Third-Pass-3")
+        await core.container.users.change_password()(actor, PASSWORD, "Third-Pass-3")
 
 
 async def test_deleting_an_account_removes_its_sessions(core) -> None:
     ann = await core.register()
     await core.login()
-    await core.container.delete_user()(ann, ann.id)
+    await core.container.users.delete_user()(ann, ann.id)
     assert await core.user(ann.id) is None
     assert not [s for s in core.all_sessions() if s.user_id == ann.id]
     with pytest.raises(NotFound):
-        await core.container.delete_user()(await superuser(core), ann.id)
+        await core.container.users.delete_user()(await superuser(core), ann.id)
 
 
 async def test_only_superusers_list_and_create_accounts(core) -> None:
     ann, root = await core.register(), await superuser(core)
     with pytest.raises(PermissionDenied):
-        await core.container.list_users()(ann, UserFilter(), PageRequest())
+        await core.container.users.list_users()(ann, UserFilter(), PageRequest())
     with pytest.raises(PermissionDenied):
-        await core.container.create_user()(
+        await core.container.users.create_user()(
             ann, NewAccount(email="x@example.com", name="X", password=PASSWORD)
         )
-    created = await core.container.create_user()(
+    created = await core.container.users.create_user()(
         root, NewAccount(email="x@example.com", name="X", password=PASSWORD, is_active=False)
     )
-    page = await core.container.list_users()(root, UserFilter(is_active=False), PageRequest())
+    page = await core.container.users.list_users()(root, UserFilter(is_active=False), PageRequest())
     assert [u.id for u in page.items] == [created.id] and page.total == 1
 
 
 async def test_an_unknown_account_is_not_found_for_superusers(core) -> None:
     root = await superuser(core)
     with pytest.raises(NotFound):
-        await core.container.get_user()(root, uuid.uuid4())
+        await core.container.users.get_user()(root, uuid.uuid4())
     with pytest.raises(NotFound):
-        await core.container.update_user()(root, uuid.uuid4(), UserChanges(name="X"))
+        await core.container.users.update_user()(root, uuid.uuid4(), UserChanges(name="X"))
+
+
+class RecordingHook:
+    """A resource's account-deletion hook that records what it was asked to do."""
+
+    def __init__(self) -> None:
+        self.collected: list[uuid.UUID] = []
+        self.discarded: list[list[str]] = []
+
+    async def collect(self, uow, user: User) -> list[str]:
+        assert await uow.users.get(user.id) is not None  # still there: before the delete
+        self.collected.append(user.id)
+        return [f"things/{user.id.hex}"]
+
+    async def discard(self, keys: list[str]) -> None:
+        self.discarded.append(keys)
+
+
+async def test_registered_hooks_collect_before_and_discard_after_the_deletion(core) -> None:
+    hook = RecordingHook()
+    core.container.account_deletion_hooks.add_args(hook)
+    ann = await core.register()
+    await core.container.users.delete_user()(ann, ann.id)
+    assert hook.collected == [ann.id]
+    assert hook.discarded == [[f"things/{ann.id.hex}"]]
+    assert await core.user(ann.id) is None
+
+
+async def test_a_refused_deletion_discards_nothing(core) -> None:
+    hook = RecordingHook()
+    core.container.account_deletion_hooks.add_args(hook)
+    root = await superuser(core)
+    with pytest.raises(LastSuperuser):
+        await core.container.users.delete_user()(root, root.id)
+    assert hook.discarded == []

@@ -32,7 +32,7 @@ def _match(scope: Scope) -> Any:
     # extends root_path on its way in, and the full path is what the app's routes match.
     root = scope.get("root_path", "")
     paths = [path, path[len(root) :] or "/"] if root and path.startswith(root) else [path]
-    routes = list(_flattened(getattr(scope.get("app"), "routes", ())))
+    routes = list(flattened(getattr(scope.get("app"), "routes", ())))
     for candidate in paths:
         for route in routes:
             regex = getattr(route, "path_regex", None)
@@ -41,7 +41,7 @@ def _match(scope: Scope) -> Any:
     return None
 
 
-def _flattened(routes: Iterable[Any]) -> Iterable[Any]:
+def flattened(routes: Iterable[Any]) -> Iterable[Any]:
     """Every route with its full path, through included routers where FastAPI has them."""
     try:
         from fastapi.routing import iter_route_contexts

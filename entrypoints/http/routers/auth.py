@@ -8,7 +8,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 from application.auth import LogIn, LogOut, RefreshTokens
 from application.password_reset import RequestPasswordReset, ResetPassword
 from application.registration import NewAccount, RegisterUser
-from entrypoints.http.dependencies import use
+from entrypoints.http.dependencies import Use
 from entrypoints.http.errors import responses
 from entrypoints.http.schemas.auth import RefreshRequest, RegisterRequest, Token
 from entrypoints.http.schemas.password_reset import (
@@ -28,7 +28,7 @@ router = APIRouter(prefix="/auth", tags=["auth"])
     description=RegisterUser.__doc__,
 )
 async def register(
-    body: RegisterRequest, register_user: Annotated[RegisterUser, use("register_user")]
+    body: RegisterRequest, register_user: Use[RegisterUser]
 ) -> UserOut:
     user = await register_user(NewAccount(email=body.email, name=body.name, password=body.password))
     return UserOut.from_user(user)
@@ -37,14 +37,14 @@ async def register(
 @router.post("/login", responses=responses(401, 403, 422, 429), description=LogIn.__doc__)
 async def login(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
-    log_in: Annotated[LogIn, use("log_in")],
+    log_in: Use[LogIn],
 ) -> Token:
     return Token.from_pair(await log_in(form.username, form.password))
 
 
 @router.post("/refresh", responses=responses(401, 422), description=RefreshTokens.__doc__)
 async def refresh(
-    body: RefreshRequest, refresh_tokens: Annotated[RefreshTokens, use("refresh_tokens")]
+    body: RefreshRequest, refresh_tokens: Use[RefreshTokens]
 ) -> Token:
     return Token.from_pair(await refresh_tokens(body.refresh_token))
 
@@ -55,7 +55,7 @@ async def refresh(
     responses=responses(401, 422),
     description=LogOut.__doc__,
 )
-async def logout(body: RefreshRequest, log_out: Annotated[LogOut, use("log_out")]) -> None:
+async def logout(body: RefreshRequest, log_out: Use[LogOut]) -> None:
     await log_out(body.refresh_token)
 
 
@@ -67,7 +67,7 @@ async def logout(body: RefreshRequest, log_out: Annotated[LogOut, use("log_out")
 )
 async def forgot_password(
     body: ForgotPasswordRequest,
-    request_reset: Annotated[RequestPasswordReset, use("request_password_reset")],
+    request_reset: Use[RequestPasswordReset],
 ) -> ResetRequested:
     await request_reset(body.email)
     return ResetRequested()
@@ -80,6 +80,6 @@ async def forgot_password(
     description=ResetPassword.__doc__,
 )
 async def reset_password(
-    body: ResetPasswordRequest, reset: Annotated[ResetPassword, use("reset_password")]
+    body: ResetPasswordRequest, reset: Use[ResetPassword]
 ) -> None:
     await reset(body.token, body.new_password)

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from application.health import CheckReadiness
-from entrypoints.http.dependencies import use
+from entrypoints.http.dependencies import Use
 
 router = APIRouter(tags=["health"])
 
@@ -38,7 +38,7 @@ async def health() -> Liveness:
     responses={503: {"model": NotReady, "description": "The database does not answer."}},
     description=CheckReadiness.__doc__,
 )
-async def ready(check: Annotated[CheckReadiness, use("check_readiness")]) -> Ready | JSONResponse:
+async def ready(check: Use[CheckReadiness]) -> Ready | JSONResponse:
     if await check():
         return Ready()
     return JSONResponse(NotReady().model_dump(), status_code=503)

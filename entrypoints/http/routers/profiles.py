@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
 from application.profiles import GetAvatar, GetProfile, SetAvatar, UpdateProfile
 from domain.images import MAX_AVATAR_BYTES
-from entrypoints.http.dependencies import CurrentUser, use
+from entrypoints.http.dependencies import CurrentUser, Use
 from entrypoints.http.errors import responses
 from entrypoints.http.schemas.profiles import ProfileOut, ProfileUpdate
 from entrypoints.http.uploads import read_single_file
@@ -36,7 +36,7 @@ _IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
 
 @router.get("/me/profile", responses=responses(401))
 async def read_my_profile(
-    actor: CurrentUser, get_profile: Annotated[GetProfile, use("get_profile")]
+    actor: CurrentUser, get_profile: Use[GetProfile]
 ) -> ProfileOut:
     """The caller's public profile."""
     return ProfileOut.from_user(await get_profile(actor, actor.id))
@@ -46,7 +46,7 @@ async def read_my_profile(
 async def update_my_profile(
     body: ProfileUpdate,
     actor: CurrentUser,
-    update_profile: Annotated[UpdateProfile, use("update_profile")],
+    update_profile: Use[UpdateProfile],
 ) -> ProfileOut:
     return ProfileOut.from_user(await update_profile(actor, body.model_dump(exclude_unset=True)))
 
@@ -58,7 +58,7 @@ async def update_my_profile(
     openapi_extra=_AVATAR_UPLOAD,
 )
 async def set_my_avatar(
-    request: Request, actor: CurrentUser, set_avatar: Annotated[SetAvatar, use("set_avatar")]
+    request: Request, actor: CurrentUser, set_avatar: Use[SetAvatar]
 ) -> ProfileOut:
     content = await read_single_file(request, field_name="file", max_bytes=MAX_AVATAR_BYTES)
     return ProfileOut.from_user(await set_avatar(actor, content))
@@ -68,7 +68,7 @@ async def set_my_avatar(
     "/{user_id}/profile", responses=responses(401, 404, 422), description=GetProfile.__doc__
 )
 async def read_profile(
-    user_id: uuid.UUID, actor: CurrentUser, get_profile: Annotated[GetProfile, use("get_profile")]
+    user_id: uuid.UUID, actor: CurrentUser, get_profile: Use[GetProfile]
 ) -> ProfileOut:
     return ProfileOut.from_user(await get_profile(actor, user_id))
 
@@ -85,7 +85,7 @@ async def read_profile(
     description=GetAvatar.__doc__,
 )
 async def read_avatar(
-    user_id: uuid.UUID, actor: CurrentUser, get_avatar: Annotated[GetAvatar, use("get_avatar")]
+    user_id: uuid.UUID, actor: CurrentUser, get_avatar: Use[GetAvatar]
 ) -> Response:
     image = await get_avatar(actor, user_id)
     return Response(content=image.content, media_type=image.media_type)

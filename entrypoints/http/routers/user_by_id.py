@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
 from fastapi import APIRouter, status
 
 from application.user_admin import GetUser
 from application.user_changes import UpdateUser
 from application.user_deletion import DeleteUser
-from entrypoints.http.dependencies import CurrentUser, use
+from entrypoints.http.dependencies import CurrentUser, Use
 from entrypoints.http.errors import responses
 from entrypoints.http.schemas.users import UserOut, UserUpdate
 
@@ -19,7 +18,7 @@ router = APIRouter()
 
 @router.get("/{user_id}", responses=responses(401, 404, 422), description=GetUser.__doc__)
 async def read_user(
-    user_id: uuid.UUID, actor: CurrentUser, get_user: Annotated[GetUser, use("get_user")]
+    user_id: uuid.UUID, actor: CurrentUser, get_user: Use[GetUser]
 ) -> UserOut:
     return UserOut.from_user(await get_user(actor, user_id))
 
@@ -31,7 +30,7 @@ async def update_user(
     user_id: uuid.UUID,
     body: UserUpdate,
     actor: CurrentUser,
-    update_user: Annotated[UpdateUser, use("update_user")],
+    update_user: Use[UpdateUser],
 ) -> UserOut:
     return UserOut.from_user(await update_user(actor, user_id, body.changes()))
 
@@ -43,6 +42,6 @@ async def update_user(
     description=DeleteUser.__doc__,
 )
 async def delete_user(
-    user_id: uuid.UUID, actor: CurrentUser, delete_user: Annotated[DeleteUser, use("delete_user")]
+    user_id: uuid.UUID, actor: CurrentUser, delete_user: Use[DeleteUser]
 ) -> None:
     await delete_user(actor, user_id)

@@ -14,7 +14,7 @@ from application.ports.users import UserFilter
 from application.user_admin import CreateUser, ListUsers
 from application.user_changes import ChangePassword, UpdateUser
 from application.user_deletion import DeleteUser
-from entrypoints.http.dependencies import CurrentUser, use
+from entrypoints.http.dependencies import CurrentUser, Use
 from entrypoints.http.errors import responses
 from entrypoints.http.pagination import PageParams
 from entrypoints.http.routers import profiles, user_by_id
@@ -34,7 +34,7 @@ router = APIRouter(prefix="/users", tags=["users"])
 async def list_users(
     actor: CurrentUser,
     page: PageParams,
-    list_users: Annotated[ListUsers, use("list_users")],
+    list_users: Use[ListUsers],
     q: Annotated[
         str | None,
         Query(
@@ -56,7 +56,7 @@ async def list_users(
     description=CreateUser.__doc__,
 )
 async def create_user(
-    body: UserCreate, actor: CurrentUser, create_user: Annotated[CreateUser, use("create_user")]
+    body: UserCreate, actor: CurrentUser, create_user: Use[CreateUser]
 ) -> UserOut:
     return UserOut.from_user(await create_user(actor, body.account()))
 
@@ -69,7 +69,7 @@ async def read_me(user: CurrentUser) -> UserOut:
 
 @router.patch("/me", responses=responses(401, 409, 422))
 async def update_me(
-    body: UserUpdateMe, user: CurrentUser, update_user: Annotated[UpdateUser, use("update_user")]
+    body: UserUpdateMe, user: CurrentUser, update_user: Use[UpdateUser]
 ) -> UserOut:
     """Change the caller's e-mail and/or name; 409 `email_taken` when the e-mail is in use."""
     return UserOut.from_user(await update_user(user, user.id, body.changes()))
@@ -84,13 +84,13 @@ async def update_me(
 async def change_password(
     body: PasswordChange,
     user: CurrentUser,
-    change_password: Annotated[ChangePassword, use("change_password")],
+    change_password: Use[ChangePassword],
 ) -> None:
     await change_password(user, body.current_password, body.new_password)
 
 
 @router.delete("/me", status_code=status.HTTP_204_NO_CONTENT, responses=responses(401, 409))
-async def delete_me(user: CurrentUser, delete_user: Annotated[DeleteUser, use("delete_user")]):
+async def delete_me(user: CurrentUser, delete_user: Use[DeleteUser]):
     """Delete the caller's account and everything it owns; 409 `last_superuser` for the only
     active superuser."""
     await delete_user(user, user.id)

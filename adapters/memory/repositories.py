@@ -1,0 +1,28 @@
+"""The repositories an InMemoryUnitOfWork hangs off each attribute of the UnitOfWork port,
+one line per resource (the SQL twin is adapters.sqlalchemy.repositories).
+
+Each entry builds its repository from the transaction's working tables; asking for a table
+with `work.rows(TABLE)` also brings its account-deletion rule into the transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from adapters.memory.outbox import EMAIL_OUTBOX, InMemoryEmailOutbox
+from adapters.memory.password_resets import (
+    PASSWORD_RESET_TOKENS,
+    InMemoryPasswordResetTokenRepository,
+)
+from adapters.memory.sessions import SESSIONS, InMemorySessionRepository
+from adapters.memory.users import USERS, InMemoryUserRepository
+from adapters.memory.work import Work
+
+REPOSITORIES: dict[str, Callable[[Work], object]] = {
+    "users": lambda w: InMemoryUserRepository(w.rows(USERS), forget_account=w.forget_account),
+    "sessions": lambda w: InMemorySessionRepository(w.rows(SESSIONS)),
+    "outbox": lambda w: InMemoryEmailOutbox(w.rows(EMAIL_OUTBOX), w.clock),
+    "password_resets": lambda w: InMemoryPasswordResetTokenRepository(
+        w.rows(PASSWORD_RESET_TOKENS)
+    ),
+}

@@ -1,0 +1,30 @@
+"""The repositories a SqlAlchemyUnitOfWork hangs off each attribute of the UnitOfWork port,
+one line per resource (the memory twin is adapters.memory.repositories). Each entry builds
+its repository on the transaction's connection."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from adapters.sqlalchemy.outbox import SqlAlchemyEmailOutbox
+from adapters.sqlalchemy.password_resets import SqlAlchemyPasswordResetTokenRepository
+from adapters.sqlalchemy.sessions import SqlAlchemySessionRepository
+from adapters.sqlalchemy.users import SqlAlchemyUserRepository
+from application.ports import Clock
+
+
+@dataclass(frozen=True, slots=True)
+class Transaction:
+    connection: AsyncConnection
+    clock: Clock
+
+
+REPOSITORIES: dict[str, Callable[[Transaction], object]] = {
+    "users": lambda t: SqlAlchemyUserRepository(t.connection),
+    "sessions": lambda t: SqlAlchemySessionRepository(t.connection),
+    "outbox": lambda t: SqlAlchemyEmailOutbox(t.connection, t.clock),
+    "password_resets": lambda t: SqlAlchemyPasswordResetTokenRepository(t.connection),
+}

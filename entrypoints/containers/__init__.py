@@ -1,0 +1,73 @@
+"""The composition root: one container per resource, composed here; which adapter plays
+which port is decided by settings alone.
+
+A resource adds its container with one line below (see README, "Adding a resource"). Routes
+find use cases by their class (`entrypoints.http.dependencies.Use`), through `use_cases()`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dependency_injector import containers, providers
+
+from adapters.asyncpg.principals import AsyncpgPrincipalLookup
+from entrypoints.containers.auth import AuthContainer
+from entrypoints.containers.core import CoreContainer
+from entrypoints.containers.email import EmailContainer
+from entrypoints.containers.health import HealthContainer
+from entrypoints.containers.users import UsersContainer
+from entrypoints.settings import Settings
+
+
+class Container(containers.DeclarativeContainer):
+    settings = providers.Dependency(instance_of=Settings)
+    core = providers.Container(CoreContainer, settings=settings)
+
+    health = providers.Container(HealthContainer, core=core)
+    email = providers.Container(EmailContainer, core=core)
+    auth = providers.Container(AuthContainer, core=core)
+    # Resources: one line each, `name = providers.Container(NameContainer, core=core)`.
+
+    # Hooks of resources that keep bytes outside the database for an account, run by the
+    # account deletion (application.user_deletion.AccountDeletionHook): one line each.
+    account_deletion_hooks = providers.List()
+    users = providers.Container(
+        UsersContainer, core=core, auth=auth, account_deletion_hooks=account_deletion_hooks
+    )
+
+
+def build_container(settings: Settings) -> Container:
+    return Container(settings=settings)
+
+
+def use_cases(container: Container) -> dict[type, providers.Provider[Any]]:
+    """Every class a resource container builds with a Factory or Singleton, by class.
+
+    Two providers of one class would make `Use[That]` ambiguous, so that is refused here,
+    at start-up."""
+    found: dict[type, providers.Provider[Any]] = {}
+    for name, child in container.providers.items():
+        if not isinstance(child, providers.Container) or name == "core":
+            continue
+        for provider in child.providers.values():  # type: ignore[attr-defined]
+            if not isinstance(provider, providers.Factory | providers.Singleton):
+                continue
+            cls = provider.cls
+            if not isinstance(cls, type):
+                continue
+            if cls in found and found[cls] is not provider:
+                raise RuntimeError(f"two providers build {cls.__qualname__}; Use[] needs one")
+            found[cls] = provider
+    return found
+
+
+async def close_container(container: Container) -> None:
+    """Release pools and threads; safe to call whatever was used."""
+    core = container.core
+    if container.settings().storage == "sqlalchemy":
+        await core.engine().dispose()
+    principals = core.principals()
+    if isinstance(principals, AsyncpgPrincipalLookup):
+        await principals.close()
+    core.hasher().close()

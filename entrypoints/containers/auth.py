@@ -1,0 +1,69 @@
+"""Accounts and authentication: registration, login and its throttling, tokens, password
+reset, and recognising the caller of a request."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from dependency_injector import containers, providers
+
+from adapters.memory.rate_limiter import InMemoryRateLimiter
+from adapters.sqlalchemy.rate_limiter import SqlAlchemyRateLimiter
+from application.auth import Authenticate, LogIn, LogOut, RefreshTokens
+from application.password_reset import RequestPasswordReset, ResetPassword
+from application.registration import EnsureSuperuser, RegisterUser
+from domain.throttling import ThrottlePolicy
+
+
+class AuthContainer(containers.DeclarativeContainer):
+    core = providers.DependenciesContainer()
+    settings = core.settings
+
+    # Login throttling is shared through the database by every worker and host.
+    login_throttle = providers.Singleton(
+        ThrottlePolicy,
+        max_failures=settings.provided.login_max_failures,
+        window=providers.Callable(
+            lambda s: timedelta(seconds=s), settings.provided.login_lockout_seconds
+        ),
+    )
+    login_limiter = providers.Selector(
+        core.storage,
+        memory=providers.Singleton(InMemoryRateLimiter, login_throttle, core.clock),
+        sqlalchemy=providers.Singleton(
+            SqlAlchemyRateLimiter, core.engine, login_throttle, core.clock
+        ),
+    )
+
+    register_user = providers.Factory(
+        RegisterUser, uow=core.uow.provider, hasher=core.hasher, clock=core.clock
+    )
+    ensure_superuser = providers.Factory(
+        EnsureSuperuser, register=register_user, uow=core.uow.provider
+    )
+    log_in = providers.Factory(
+        LogIn,
+        uow=core.uow.provider,
+        hasher=core.hasher,
+        tokens=core.tokens,
+        clock=core.clock,
+        limiter=login_limiter,
+    )
+    refresh_tokens = providers.Factory(
+        RefreshTokens, uow=core.uow.provider, tokens=core.tokens, clock=core.clock
+    )
+    log_out = providers.Factory(LogOut, uow=core.uow.provider, tokens=core.tokens, clock=core.clock)
+    authenticate = providers.Singleton(Authenticate, tokens=core.tokens, principals=core.principals)
+
+    request_password_reset = providers.Factory(
+        RequestPasswordReset,
+        uow=core.uow.provider,
+        clock=core.clock,
+        frontend_url=settings.provided.frontend_url,
+        ttl=providers.Callable(
+            lambda m: timedelta(minutes=m), settings.provided.reset_token_expire_minutes
+        ),
+    )
+    reset_password = providers.Factory(
+        ResetPassword, uow=core.uow.provider, hasher=core.hasher, clock=core.clock
+    )

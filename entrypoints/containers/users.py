@@ -1,0 +1,44 @@
+"""User administration, self-service changes, account deletion and profiles."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from dependency_injector import containers, providers
+
+from application.profiles import GetAvatar, GetProfile, SetAvatar, UpdateProfile
+from application.user_admin import CreateUser, GetUser, ListUsers
+from application.user_changes import ChangePassword, UpdateUser
+from application.user_deletion import AvatarFiles, DeleteUser
+
+
+class UsersContainer(containers.DeclarativeContainer):
+    core = providers.DependenciesContainer()
+    auth = providers.DependenciesContainer()
+    # What other resources do when an account goes, beyond the database's cascades
+    # (application.user_deletion.AccountDeletionHook); the root container lists them.
+    account_deletion_hooks = providers.Dependency(instance_of=Sequence, default=())  # type: ignore[type-abstract]
+    avatar_files = providers.Singleton(AvatarFiles, core.file_storage)
+
+    get_user = providers.Factory(GetUser, uow=core.uow.provider)
+    list_users = providers.Factory(ListUsers, uow=core.uow.provider, paginator=core.paginator)
+    create_user = providers.Factory(CreateUser, register=auth.register_user)
+    update_user = providers.Factory(
+        UpdateUser, uow=core.uow.provider, hasher=core.hasher, clock=core.clock
+    )
+    change_password = providers.Factory(
+        ChangePassword, uow=core.uow.provider, hasher=core.hasher, clock=core.clock
+    )
+    delete_user = providers.Factory(
+        DeleteUser,
+        uow=core.uow.provider,
+        hooks=providers.Callable(
+            lambda own, others: [own, *others], avatar_files, account_deletion_hooks
+        ),
+    )
+    get_profile = providers.Factory(GetProfile, uow=core.uow.provider)
+    update_profile = providers.Factory(UpdateProfile, uow=core.uow.provider, clock=core.clock)
+    set_avatar = providers.Factory(
+        SetAvatar, uow=core.uow.provider, files=core.file_storage, clock=core.clock
+    )
+    get_avatar = providers.Factory(GetAvatar, uow=core.uow.provider, files=core.file_storage)
