@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from adapters.memory.chat import CHAT_MESSAGES, InMemoryChatMessageRepository
 from adapters.memory.outbox import EMAIL_OUTBOX, InMemoryEmailOutbox
 from adapters.memory.password_resets import (
     PASSWORD_RESET_TOKENS,
@@ -25,4 +26,5 @@ REPOSITORIES: dict[str, Callable[[Work], object]] = {
     "password_resets": lambda w: InMemoryPasswordResetTokenRepository(
         w.rows(PASSWORD_RESET_TOKENS)
     ),
+    "chat": lambda w: InMemoryChatMessageRepository(w.rows(CHAT_MESSAGES), w.rows(USERS)),
 }

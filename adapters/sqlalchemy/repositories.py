@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.sqlalchemy.chat import SqlAlchemyChatMessageRepository
 from adapters.sqlalchemy.outbox import SqlAlchemyEmailOutbox
 from adapters.sqlalchemy.password_resets import SqlAlchemyPasswordResetTokenRepository
 from adapters.sqlalchemy.sessions import SqlAlchemySessionRepository
@@ -27,4 +28,5 @@ REPOSITORIES: dict[str, Callable[[Transaction], object]] = {
     "sessions": lambda t: SqlAlchemySessionRepository(t.connection),
     "outbox": lambda t: SqlAlchemyEmailOutbox(t.connection, t.clock),
     "password_resets": lambda t: SqlAlchemyPasswordResetTokenRepository(t.connection),
+    "chat": lambda t: SqlAlchemyChatMessageRepository(t.connection),
 }

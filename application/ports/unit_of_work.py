@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from types import TracebackType
 from typing import Protocol, Self
 
+from application.ports.chat import ChatMessageRepository
 from application.ports.outbox import EmailOutbox
 from application.ports.password_resets import PasswordResetTokenRepository
 from application.ports.sessions import SessionRepository
@@ -22,6 +23,7 @@ class UnitOfWork(Protocol):
     sessions: SessionRepository
     outbox: EmailOutbox
     password_resets: PasswordResetTokenRepository
+    chat: ChatMessageRepository
 
     async def __aenter__(self) -> Self: ...
 

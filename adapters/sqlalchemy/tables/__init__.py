@@ -6,6 +6,7 @@ module was asked for (foreign keys resolve, Alembic's env and the tests see them
 A resource adds its module with one line below.
 """
 
+import adapters.sqlalchemy.tables.chat
 import adapters.sqlalchemy.tables.login_failures
 import adapters.sqlalchemy.tables.outbox
 import adapters.sqlalchemy.tables.password_resets
