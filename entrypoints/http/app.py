@@ -47,6 +47,9 @@ def create_app(
         lifespan=_lifespan,
         docs_url=None,  # offline pages instead: see entrypoints/http/docs.py
         redoc_url=None,
+        # Metrics are Prometheus (/metrics) and logs are ours; FastAPI's native OpenTelemetry
+        # would otherwise look its three providers up on every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.container = container
     install_error_handlers(app)
