@@ -102,7 +102,7 @@ async def _worker(settings: Settings) -> int:
 
 
 async def _create_superuser(settings: Settings, email: str, name: str) -> int:
-    from application.registration import NewAccount
+    from application.auth.registration import NewAccount
     from domain.errors import DomainError
     from entrypoints.containers import build_container, close_container
 

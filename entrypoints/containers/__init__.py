@@ -30,7 +30,7 @@ class Container(containers.DeclarativeContainer):
     # Resources: one line each, `name = providers.Container(NameContainer, core=core)`.
 
     # Hooks of resources that keep bytes outside the database for an account, run by the
-    # account deletion (application.user_deletion.AccountDeletionHook): one line each.
+    # account deletion (application.users.deletion.AccountDeletionHook): one line each.
     account_deletion_hooks = providers.List()
     users = providers.Container(
         UsersContainer, core=core, auth=auth, account_deletion_hooks=account_deletion_hooks

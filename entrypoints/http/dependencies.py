@@ -10,7 +10,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.security import OAuth2PasswordBearer
 
-from application.auth import Authenticate
+from application.auth.sessions import Authenticate
 from domain.errors import NotAuthenticated
 from domain.users import User
 from entrypoints.containers import Container, use_cases

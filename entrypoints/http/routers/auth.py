@@ -5,9 +5,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, status
 from fastapi.security import OAuth2PasswordRequestForm
 
-from application.auth import LogIn, LogOut, RefreshTokens
-from application.password_reset import RequestPasswordReset, ResetPassword
-from application.registration import NewAccount, RegisterUser
+from application.auth.login import LogIn
+from application.auth.password_reset import RequestPasswordReset, ResetPassword
+from application.auth.registration import NewAccount, RegisterUser
+from application.auth.sessions import LogOut, RefreshTokens
 from entrypoints.http.dependencies import Use
 from entrypoints.http.errors import responses
 from entrypoints.http.schemas.auth import RefreshRequest, RegisterRequest, Token

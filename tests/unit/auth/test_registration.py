@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from application.registration import NewAccount
+from application.auth.registration import NewAccount
 from domain.errors import EmailTaken, PolicyViolation
 from tests.support.api import PASSWORD
 

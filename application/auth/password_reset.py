@@ -7,7 +7,8 @@ from urllib.parse import urlencode
 
 from application.ports import Clock, PasswordHasher, UnitOfWorkFactory
 from domain.email_messages import password_reset_email
-from domain.errors import InvalidResetToken, PolicyViolation
+from domain.emails import normalize_email
+from domain.errors import InvalidResetToken
 from domain.password_resets import PasswordResetToken, hash_reset_token
 from domain.passwords import check_password_policy
 
@@ -26,6 +27,7 @@ class RequestPasswordReset:
         self._ttl = ttl
 
     async def __call__(self, email: str) -> None:
+        email = normalize_email(email)
         async with self._uow() as uow:
             user = await uow.users.get_by_email(email)
             if user is None or not user.is_active:
@@ -55,10 +57,7 @@ class ResetPassword:
             user = await uow.users.get(record.user_id)
         if user is None or not user.is_active:
             raise InvalidResetToken()
-        try:
-            check_password_policy(new_password, user.email)
-        except PolicyViolation as exc:  # named after the input that broke the rule
-            raise PolicyViolation(exc.detail, field="new_password") from None
+        check_password_policy(new_password, user.email, field="new_password", label="password")
         # Hashing is slow: done outside any transaction; the token is spent only below.
         hashed = await self._hasher.hash(new_password)
         async with self._uow() as uow:

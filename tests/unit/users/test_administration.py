@@ -6,10 +6,10 @@ import uuid
 
 import pytest
 
+from application.auth.registration import NewAccount
 from application.pagination import PageRequest
 from application.ports.users import UserFilter
-from application.registration import NewAccount
-from application.user_changes import UserChanges
+from application.users.changes import UserChanges
 from domain.errors import (
     EmailTaken,
     InvalidPassword,

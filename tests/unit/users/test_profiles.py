@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from application.user_changes import UserChanges
+from application.users.changes import UserChanges
 from domain.errors import NotFound, PayloadTooLarge, PolicyViolation, UnsupportedMediaType
 from domain.images import MAX_AVATAR_BYTES
 from tests.support.accounts import register_superuser

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import uuid
 
+from application.auth.registration import NewAccount, RegisterUser
 from application.pagination import NEWEST_FIRST, Page, PageRequest, Paginator
 from application.ports import UnitOfWorkFactory
 from application.ports.users import UserFilter
-from application.registration import NewAccount, RegisterUser
 from domain.authorization import ensure_can_see, ensure_superuser
 from domain.errors import NotFound
 from domain.users import User

@@ -13,7 +13,7 @@ import pytest
 from dependency_injector import providers
 
 from adapters.memory.email import InMemoryEmailSender
-from application.registration import NewAccount
+from application.auth.registration import NewAccount
 from domain.errors import EmailTaken, InvalidResetToken, InvalidToken, PolicyViolation
 from domain.outbox import QueuedEmail
 from domain.password_resets import PasswordResetToken, hash_reset_token
@@ -205,3 +205,15 @@ async def test_queued_mail_reaches_the_sender(mailroom: Mailroom) -> None:
     sender = mailroom.container.email.email_sender()
     assert isinstance(sender, InMemoryEmailSender)
     assert [m.kind for m in sender.sent_to("ann@example.com")] == ["welcome"]
+
+
+async def test_forgot_normalises_the_email_itself(mailroom: Mailroom) -> None:
+    await mailroom.register("ann@example.com")
+    await mailroom.forgot("  ANN@Example.COM ")
+    assert [q.message.to for q in mailroom.queued("password_reset")] == ["ann@example.com"]
+
+
+async def test_forgot_refuses_what_is_no_email_address(mailroom: Mailroom) -> None:
+    with pytest.raises(PolicyViolation):
+        await mailroom.forgot("not an address")
+    assert mailroom.queued("password_reset") == []

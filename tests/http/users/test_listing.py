@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from application.registration import NewAccount
+from application.auth.registration import NewAccount
 from tests.support.api import PASSWORD
 from tests.support.assertions import assert_validation_error, locations
 from tests.support.people import superuser

@@ -7,8 +7,8 @@ from dataclasses import dataclass, fields
 
 from application.ports import Clock, PasswordHasher, UnitOfWorkFactory
 from domain.authorization import ensure_may_change_user
-from domain.errors import InvalidPassword, NotFound, PolicyViolation
-from domain.passwords import check_password_policy, password_problems
+from domain.errors import InvalidPassword, NotFound
+from domain.passwords import check_password_policy
 from domain.superusers import ensure_superuser_remains
 from domain.users import User
 
@@ -104,6 +104,4 @@ class ChangePassword:
 
 
 def _check_new_password(password: str, email: str) -> None:
-    problems = password_problems(password, email)
-    if problems:
-        raise PolicyViolation("new_password " + "; ".join(problems), field="new_password")
+    check_password_policy(password, email, field="new_password")
