@@ -4,9 +4,11 @@ from collections.abc import Iterable
 from types import TracebackType
 from typing import Protocol, Self
 
-from application.ports.chat import ChatMessageRepository
+from application.ports.idempotency import IdempotencyKeys
+from application.ports.orders import OrderRepository
 from application.ports.outbox import EmailOutbox
 from application.ports.password_resets import PasswordResetTokenRepository
+from application.ports.products import ProductRepository
 from application.ports.sessions import SessionRepository
 from application.ports.users import UserRepository
 
@@ -23,7 +25,9 @@ class UnitOfWork(Protocol):
     sessions: SessionRepository
     outbox: EmailOutbox
     password_resets: PasswordResetTokenRepository
-    chat: ChatMessageRepository
+    products: ProductRepository
+    orders: OrderRepository
+    idempotency: IdempotencyKeys
 
     async def __aenter__(self) -> Self: ...
 

@@ -1,1 +1,0 @@
-"""Accounts and authentication: registration, login and login sessions, password reset."""

@@ -1,1 +1,0 @@
-"""Chat: rooms of this process's members, and the messages they send (see domain/chat.py)."""

@@ -1,1 +1,0 @@
-"""Users: administration, self-service changes, deletion and public profiles."""
