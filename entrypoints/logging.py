@@ -24,36 +24,62 @@ request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
 # Fields of an access line (see entrypoints/http/middleware/access_log.py) that JSON keeps.
 ACCESS_FIELDS = ("method", "path", "route", "status", "duration_ms", "client")
 
-_SECRET_PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    # Authorization header values and anything shaped like one.
-    (re.compile(r"(?i)\b(bearer|basic)[ \t]+[A-Za-z0-9._~+/=-]{8,}"), r"\1 [redacted]"),
-    # JWTs wherever they appear (tokens in URLs, messages, exception texts).
-    (re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*"), "[redacted]"),
-    # key=value pairs in query strings, form bodies and messages.
-    (
-        re.compile(r"(?i)\b([a-z_]*(?:token|password|secret)[a-z_]*)=([^&\s\"',;]+)"),
-        r"\1=[redacted]",
-    ),
-    # "key": "value" / 'key': 'value' in JSON or reprs.
-    (
-        re.compile(r"""(?i)(["']?[a-z_]*(?:token|password|secret)[a-z_]*["']?\s*:\s*["'])[^"']*"""),
-        r"\1[redacted]",
-    ),
-]
+# Every pattern here sees request data (paths, queries, messages quoting input), so each one
+# must run in time linear in its input. The rule that keeps them so: a match may only begin
+# where a word begins (the look-behinds), so a long run of letters is scanned once from its
+# start rather than again from each of its letters, and no two neighbouring quantifiers can
+# share characters. Which keys are secret is decided in Python on the whole key, never by a
+# nested `[a-z_]*token[a-z_]*` (that one took cubic time: 2,000 characters held for seconds).
+_WORD_START = r"(?<![A-Za-z0-9_])"
 
+# Authorization header values and anything shaped like one.
+_BEARER = re.compile(_WORD_START + r"(?i:(bearer|basic))[ \t]+[A-Za-z0-9._~+/=-]{8,}")
+# JWTs wherever they appear (tokens in URLs, messages, exception texts).
+_JWT = re.compile(r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")
+# key=value pairs in query strings, form bodies and messages.
+_KEY_VALUE = re.compile(_WORD_START + r"([A-Za-z_]+)=([^&\s\"',;]+)")
+# "key": "value" / 'key': 'value' in JSON or reprs.
+_QUOTED_KEY_VALUE = re.compile(
+    r"""(?<![A-Za-z0-9_"'])(["']?)([A-Za-z_]+)(["']?[ \t\r\n]*:[ \t\r\n]*["'])[^"']*"""
+)
+SECRET_KEY_WORDS = ("token", "password", "secret")
 
 # Every pattern above needs one of these; most lines have none and skip the regexes.
-_TRIGGERS = ("bearer", "basic", "eyj", "token", "password", "secret")
+_TRIGGERS = ("bearer", "basic", "eyj", *SECRET_KEY_WORDS)
+
+# Text longer than this is cut before it is searched: no log line needs more, and it bounds
+# what one line can cost whatever a request carried.
+MAX_REDACTED_CHARS = 16 * 1024
+TRUNCATED = "…[truncated]"
+
+
+def _secret_key(key: str) -> bool:
+    lowered = key.lower()
+    return any(word in lowered for word in SECRET_KEY_WORDS)
+
+
+def _key_value(match: re.Match[str]) -> str:
+    return f"{match[1]}=[redacted]" if _secret_key(match[1]) else match[0]
+
+
+def _quoted_key_value(match: re.Match[str]) -> str:
+    if not _secret_key(match[2]):
+        return match[0]
+    return f"{match[1]}{match[2]}{match[3]}[redacted]"
 
 
 def redact(text: str) -> str:
-    """`text` with everything that looks like a password or token replaced."""
+    """`text` (cut to MAX_REDACTED_CHARS) with everything that looks like a password or token
+    replaced, in time linear in its length."""
+    if len(text) > MAX_REDACTED_CHARS:
+        text = text[:MAX_REDACTED_CHARS] + TRUNCATED
     lowered = text.lower()
     if not any(trigger in lowered for trigger in _TRIGGERS):
         return text
-    for pattern, replacement in _SECRET_PATTERNS:
-        text = pattern.sub(replacement, text)
-    return text
+    text = _BEARER.sub(r"\1 [redacted]", text)
+    text = _JWT.sub("[redacted]", text)
+    text = _KEY_VALUE.sub(_key_value, text)
+    return _QUOTED_KEY_VALUE.sub(_quoted_key_value, text)
 
 
 class RedactSecrets(logging.Filter):

@@ -11,14 +11,24 @@ import logging
 from starlette.types import Scope
 
 from entrypoints.http.middleware.routes import route_template
-from entrypoints.logging import redact, request_id_var
+from entrypoints.logging import TRUNCATED, redact, request_id_var
 
 log = logging.getLogger("hexapi.access")
+
+# The path and the query are each logged up to this many characters: a line's size (and the
+# work of redacting it) stays bounded however long a URL the server let through.
+MAX_LOGGED_PATH = 2048
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= MAX_LOGGED_PATH else text[:MAX_LOGGED_PATH] + TRUNCATED
 
 
 def loggable_path(scope: Scope) -> str:
     query = scope.get("query_string", b"")
-    path = f"{scope['path']}?{redact(query.decode('latin-1'))}" if query else scope["path"]
+    path = _cut(scope["path"])
+    if query:
+        path = f"{path}?{redact(_cut(query[: 4 * MAX_LOGGED_PATH].decode('latin-1')))}"
     # A decoded %0A must not start a forged line in the readable format.
     return path if path.isprintable() else path.encode("unicode_escape").decode("ascii")
 
