@@ -6,6 +6,10 @@ from domain.errors import PolicyViolation
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 128
+POLICY_IN_WORDS = (
+    f"{MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters, with an upper-case letter,"
+    " a lower-case letter and a digit; not the e-mail address."
+)
 
 
 def password_problems(password: str, email: str | None = None) -> list[str]:
@@ -26,8 +30,19 @@ def password_problems(password: str, email: str | None = None) -> list[str]:
     return problems
 
 
-def check_password_policy(password: str, email: str | None = None) -> None:
-    """Raise PolicyViolation naming every rule the password breaks."""
+def password_policy_message(
+    password: str, email: str | None = None, *, label: str = "password"
+) -> str | None:
+    """None when the password is acceptable; otherwise one message naming every rule it
+    breaks ("password must contain a digit; must …"), for whatever reports it."""
     problems = password_problems(password, email)
-    if problems:
-        raise PolicyViolation("password " + "; ".join(problems), field="password")
+    return f"{label} " + "; ".join(problems) if problems else None
+
+
+def check_password_policy(
+    password: str, email: str | None = None, *, field: str = "password", label: str | None = None
+) -> None:
+    """Raise PolicyViolation naming every rule the password breaks, for the input `field`."""
+    message = password_policy_message(password, email, label=label or field)
+    if message is not None:
+        raise PolicyViolation(message, field=field)

@@ -6,6 +6,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from domain.users import User
+
 
 @dataclass(slots=True, kw_only=True)
 class LoginSession:
@@ -23,3 +25,18 @@ class LoginSession:
     def revoke(self, now: datetime) -> None:
         if self.revoked_at is None:
             self.revoked_at = now
+
+
+def grants_access(session: LoginSession, user: User, now: datetime) -> bool:
+    """Whether `session` still lets `user` in: it is that user's, neither revoked nor expired,
+    the account is active, and the session began after the last password change (changing a
+    password ends every session opened before it).
+
+    The one statement of the rule: the per-request check (every principal lookup) and the
+    token refresh both ask it."""
+    return (
+        session.user_id == user.id
+        and session.is_live(now)
+        and user.is_active
+        and session.created_at >= user.password_changed_at
+    )

@@ -94,18 +94,15 @@ async def _worker(settings: Settings) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     await _migrate(settings)
     container = build_container(settings)
-    housekeeping = container.orders.housekeeping()
-    housekeeping.start()
     try:
         await run_worker(container.email.email_delivery_loop())
     finally:
-        await housekeeping.stop()
         await close_container(container)
     return 0
 
 
 async def _create_superuser(settings: Settings, email: str, name: str) -> int:
-    from application.registration import NewAccount
+    from application.auth.registration import NewAccount
     from domain.errors import DomainError
     from entrypoints.containers import build_container, close_container
 

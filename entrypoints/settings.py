@@ -11,7 +11,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from domain.emails import normalize_email
 from domain.errors import PolicyViolation
-from domain.passwords import password_problems
+from domain.passwords import password_policy_message
 from domain.users import MAX_NAME_LENGTH
 
 MIN_PRODUCTION_SECRET_LENGTH = 32
@@ -92,9 +92,9 @@ class Settings(BaseSettings):
     def _first_superuser_password(cls, value: str | None, info: ValidationInfo) -> str | None:
         if not value:
             return None
-        problems = password_problems(value, info.data.get("first_superuser_email"))
-        if problems:
-            raise ValueError("password " + "; ".join(problems))
+        message = password_policy_message(value, info.data.get("first_superuser_email"))
+        if message is not None:
+            raise ValueError(message)
         return value
 
     @field_validator("database_url")

@@ -2,8 +2,9 @@
 
 Every authenticated request runs this one read, in one round trip. Through SQLAlchemy's
 async layers it costs about a millisecond of CPU; through an asyncpg pool (prepared
-statement cached per connection) a fraction of that. It is the same query as
-SqlAlchemyPrincipalLookup and passes the same contract tests.
+statement cached per connection) a fraction of that. It reads the same row as
+SqlAlchemyPrincipalLookup, judges it by the same domain rule and passes the same contract
+tests.
 """
 
 from __future__ import annotations
@@ -15,18 +16,20 @@ import asyncpg
 from sqlalchemy.engine import make_url
 
 from adapters.sqlalchemy.availability import is_unavailable
+from adapters.sqlalchemy.principals import SESSION_PREFIX, principal_from_row
+from adapters.sqlalchemy.tables.sessions import login_sessions
 from adapters.sqlalchemy.tables.users import users
-from adapters.sqlalchemy.users import user_from_row
 from application.ports import Clock, PrincipalLookup
 from domain.errors import ServiceUnavailable
 from domain.users import User
 
-# Every column of `users`, so the principal is the same User as everywhere else.
+# Every column of `users`, so the principal is the same User as everywhere else, and of the
+# session, for the domain's rule (the same row as SqlAlchemyPrincipalLookup reads).
 _PRINCIPAL = f"""
-SELECT {", ".join(f"u.{column.name}" for column in users.columns)}
+SELECT {", ".join(f"u.{column.name}" for column in users.columns)},
+  {", ".join(f"s.{c.name} AS {SESSION_PREFIX}{c.name}" for c in login_sessions.columns)}
 FROM users AS u JOIN login_sessions AS s ON s.user_id = u.id
-WHERE s.id = $1 AND u.id = $2 AND u.is_active
-  AND s.revoked_at IS NULL AND s.expires_at > $3 AND s.created_at >= u.password_changed_at
+WHERE s.id = $1 AND u.id = $2
 """  # noqa: S608 - the column names come from our own table definition
 
 
@@ -51,9 +54,7 @@ class AsyncpgPrincipalLookup(PrincipalLookup):
                 raise ServiceUnavailable() from exc
             raise
         try:
-            row = await conn.fetchrow(
-                _PRINCIPAL, session_id, user_id, self._clock.now(), timeout=self._timeout
-            )
+            row = await conn.fetchrow(_PRINCIPAL, session_id, user_id, timeout=self._timeout)
         except BaseException as exc:
             # The server may not answer: close the socket now rather than let release()
             # wait for it, and never hand this connection out again.
@@ -64,7 +65,7 @@ class AsyncpgPrincipalLookup(PrincipalLookup):
             raise
         finally:
             await pool.release(conn, timeout=self._timeout)
-        return user_from_row(row) if row else None
+        return principal_from_row(row, self._clock.now())
 
     async def close(self) -> None:
         if self._pool is not None:

@@ -5,6 +5,7 @@ from dataclasses import replace
 
 from adapters.memory.store import InMemoryStore
 from application.ports import Clock, PrincipalLookup
+from domain.sessions import grants_access
 from domain.users import User
 
 
@@ -17,10 +18,6 @@ class InMemoryPrincipalLookup(PrincipalLookup):
     async def find(self, user_id: uuid.UUID, session_id: uuid.UUID) -> User | None:
         session = self._store.table("sessions").get(session_id)
         user = self._store.table("users").get(user_id)
-        if session is None or user is None or session.user_id != user_id:
-            return None
-        if not session.is_live(self._clock.now()) or not user.is_active:
-            return None
-        if session.created_at < user.password_changed_at:
+        if session is None or user is None or not grants_access(session, user, self._clock.now()):
             return None
         return replace(user)

@@ -5,7 +5,7 @@ Each memory adapter declares the tables it keeps (`SESSIONS = MemoryTable("sessi
 owner="user_id", on_account_deleted=DELETE_ROWS)`); the unit of work applies every rule when
 an account goes, so no central list names them. Bytes kept outside the database (files,
 avatars) are not rows: their resource registers an account-deletion hook instead
-(application.user_deletion.AccountDeletionHook), which runs on every backend.
+(application.users.deletion.AccountDeletionHook), which runs on every backend.
 """
 
 from __future__ import annotations

@@ -9,11 +9,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.idempotency import SqlAlchemyIdempotencyKeys
-from adapters.sqlalchemy.orders import SqlAlchemyOrderRepository
+from adapters.sqlalchemy.chat import SqlAlchemyChatMessageRepository
 from adapters.sqlalchemy.outbox import SqlAlchemyEmailOutbox
 from adapters.sqlalchemy.password_resets import SqlAlchemyPasswordResetTokenRepository
-from adapters.sqlalchemy.products import SqlAlchemyProductRepository
 from adapters.sqlalchemy.sessions import SqlAlchemySessionRepository
 from adapters.sqlalchemy.users import SqlAlchemyUserRepository
 from application.ports import Clock
@@ -30,7 +28,5 @@ REPOSITORIES: dict[str, Callable[[Transaction], object]] = {
     "sessions": lambda t: SqlAlchemySessionRepository(t.connection),
     "outbox": lambda t: SqlAlchemyEmailOutbox(t.connection, t.clock),
     "password_resets": lambda t: SqlAlchemyPasswordResetTokenRepository(t.connection),
-    "products": lambda t: SqlAlchemyProductRepository(t.connection),
-    "orders": lambda t: SqlAlchemyOrderRepository(t.connection),
-    "idempotency": lambda t: SqlAlchemyIdempotencyKeys(t.connection),
+    "chat": lambda t: SqlAlchemyChatMessageRepository(t.connection),
 }

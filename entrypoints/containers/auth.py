@@ -9,9 +9,10 @@ from dependency_injector import containers, providers
 
 from adapters.memory.rate_limiter import InMemoryRateLimiter
 from adapters.sqlalchemy.rate_limiter import SqlAlchemyRateLimiter
-from application.auth import Authenticate, LogIn, LogOut, RefreshTokens
-from application.password_reset import RequestPasswordReset, ResetPassword
-from application.registration import EnsureSuperuser, RegisterUser
+from application.auth.login import LogIn
+from application.auth.password_reset import RequestPasswordReset, ResetPassword
+from application.auth.registration import EnsureSuperuser, RegisterUser
+from application.auth.sessions import Authenticate, LogOut, RefreshTokens
 from domain.throttling import ThrottlePolicy
 
 

@@ -6,17 +6,17 @@ from collections.abc import Sequence
 
 from dependency_injector import containers, providers
 
-from application.profiles import GetAvatar, GetProfile, SetAvatar, UpdateProfile
-from application.user_admin import CreateUser, GetUser, ListUsers
-from application.user_changes import ChangePassword, UpdateUser
-from application.user_deletion import AvatarFiles, DeleteUser
+from application.users.admin import CreateUser, GetUser, ListUsers
+from application.users.changes import ChangePassword, UpdateUser
+from application.users.deletion import AvatarFiles, DeleteUser
+from application.users.profiles import GetAvatar, GetProfile, SetAvatar, UpdateProfile
 
 
 class UsersContainer(containers.DeclarativeContainer):
     core = providers.DependenciesContainer()
     auth = providers.DependenciesContainer()
     # What other resources do when an account goes, beyond the database's cascades
-    # (application.user_deletion.AccountDeletionHook); the root container lists them.
+    # (application.users.deletion.AccountDeletionHook); the root container lists them.
     account_deletion_hooks = providers.Dependency(instance_of=Sequence, default=())  # type: ignore[type-abstract]
     avatar_files = providers.Singleton(AvatarFiles, core.file_storage)
 

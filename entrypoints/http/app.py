@@ -18,8 +18,6 @@ from entrypoints.http.errors import install_error_handlers, responses
 from entrypoints.http.routers import (  # one name per line: each resource adds its own
     auth,
     health,
-    orders,
-    products,
     users,
 )
 from entrypoints.logging import configure_logging, flush_logs
@@ -49,6 +47,9 @@ def create_app(
         lifespan=_lifespan,
         docs_url=None,  # offline pages instead: see entrypoints/http/docs.py
         redoc_url=None,
+        # Metrics are Prometheus (/metrics) and logs are ours; FastAPI's native OpenTelemetry
+        # would otherwise look its three providers up on every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.container = container
     install_error_handlers(app)
@@ -56,8 +57,6 @@ def create_app(
     app.include_router(auth.router, prefix=API_PREFIX, responses=NEEDS_DATABASE)
     app.include_router(users.router, prefix=API_PREFIX, responses=NEEDS_DATABASE)
     # Resources: one line each, `app.include_router(name.router, prefix=…, responses=…)`.
-    app.include_router(products.router, prefix=API_PREFIX, responses=NEEDS_DATABASE)
-    app.include_router(orders.router, prefix=API_PREFIX, responses=NEEDS_DATABASE)
     install_use_cases(app, container)  # fails here if a route asks for an unknown use case
     install_docs(app)
     if conventions:
@@ -83,12 +82,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     gc.freeze()
     delivery = container.email.email_delivery_loop()  # every worker sends queued e-mail
     delivery.start()
-    housekeeping = container.orders.housekeeping()  # and prunes what has expired
-    housekeeping.start()
     try:
         yield
     finally:
-        await housekeeping.stop()
         await delivery.stop()
         await close_container(container)
         flush_logs()  # the access lines still kept in the buffer

@@ -10,7 +10,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.security import OAuth2PasswordBearer
 
-from application.auth import Authenticate
+from application.auth.sessions import Authenticate
 from domain.errors import NotAuthenticated
 from domain.users import User
 from entrypoints.containers import Container, use_cases
@@ -85,16 +85,3 @@ async def current_user(
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
-
-
-async def optional_user(
-    token: Annotated[str | None, Depends(oauth2_scheme)], authenticate: Use[Authenticate]
-) -> User | None:
-    """The caller on routes open to anyone: None without a token; a token that is sent must
-    be valid (401 otherwise), so a client never mistakes a dead session for anonymity."""
-    if not token:
-        return None
-    return await authenticate(token)
-
-
-MaybeUser = Annotated[User | None, Depends(optional_user)]

@@ -8,7 +8,7 @@ import pytest
 from fastapi import APIRouter
 
 import entrypoints.http.app as app_module
-from application.auth import LogIn
+from application.auth.login import LogIn
 from entrypoints.containers import build_container, use_cases
 from entrypoints.http.app import create_app
 from entrypoints.http.dependencies import Use

@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from application.registration import NewAccount
+from application.auth.registration import NewAccount
 from domain.users import User
 from tests.support.api import PASSWORD
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from application.registration import NewAccount
+from application.auth.registration import NewAccount
 from tests.support.api import PASSWORD, bearer, login, register, unique_email
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from dependency_injector import providers
 
-from application.registration import NewAccount
+from application.auth.registration import NewAccount
 from domain.sessions import LoginSession
 from domain.tokens import TokenPair
 from domain.users import User

@@ -13,8 +13,8 @@ from adapters.clock import SystemClock
 from adapters.memory.email import InMemoryEmailSender
 from adapters.memory.store import InMemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWork
+from application.auth.registration import NewAccount
 from application.email_delivery import DeliverDueEmails
-from application.registration import NewAccount
 from domain.email_messages import EmailMessage
 from entrypoints.containers import build_container, close_container
 from entrypoints.email_worker import EmailDeliveryLoop, Wakeup

@@ -9,7 +9,13 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from domain.errors import PolicyViolation
-from domain.passwords import check_password_policy, password_problems
+from domain.passwords import (
+    MAX_PASSWORD_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    POLICY_IN_WORDS,
+    check_password_policy,
+    password_problems,
+)
 
 UPPER = st.sampled_from("ABCDEFGHIJKLMNOPQRSTUVWXYZÄÉ")
 LOWER = st.sampled_from("abcdefghijklmnopqrstuvwxyzäé")
@@ -103,3 +109,12 @@ def test_every_broken_rule_is_named_in_one_error() -> None:
     for words in ("8 to 128", "upper-case", "digit"):
         assert words in detail
     assert "short" not in detail.removeprefix("password ")
+
+
+def test_the_published_policy_states_the_domains_numbers() -> None:
+    from entrypoints.http.schemas.auth import RegisterRequest
+
+    schema = RegisterRequest.model_json_schema()["properties"]["password"]
+    assert (schema["minLength"], schema["maxLength"]) == (MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH)
+    assert schema["description"] == POLICY_IN_WORDS
+    assert f"{MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters" in POLICY_IN_WORDS

@@ -5,9 +5,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, status
 from fastapi.security import OAuth2PasswordRequestForm
 
-from application.auth import LogIn, LogOut, RefreshTokens
-from application.password_reset import RequestPasswordReset, ResetPassword
-from application.registration import NewAccount, RegisterUser
+from application.auth.login import LogIn
+from application.auth.password_reset import RequestPasswordReset, ResetPassword
+from application.auth.registration import NewAccount, RegisterUser
+from application.auth.sessions import LogOut, RefreshTokens
 from entrypoints.http.dependencies import Use
 from entrypoints.http.errors import responses
 from entrypoints.http.schemas.auth import RefreshRequest, RegisterRequest, Token
@@ -27,7 +28,9 @@ router = APIRouter(prefix="/auth", tags=["auth"])
     responses=responses(409, 422),
     description=RegisterUser.__doc__,
 )
-async def register(body: RegisterRequest, register_user: Use[RegisterUser]) -> UserOut:
+async def register(
+    body: RegisterRequest, register_user: Use[RegisterUser]
+) -> UserOut:
     user = await register_user(NewAccount(email=body.email, name=body.name, password=body.password))
     return UserOut.from_user(user)
 
@@ -41,7 +44,9 @@ async def login(
 
 
 @router.post("/refresh", responses=responses(401, 422), description=RefreshTokens.__doc__)
-async def refresh(body: RefreshRequest, refresh_tokens: Use[RefreshTokens]) -> Token:
+async def refresh(
+    body: RefreshRequest, refresh_tokens: Use[RefreshTokens]
+) -> Token:
     return Token.from_pair(await refresh_tokens(body.refresh_token))
 
 
@@ -75,5 +80,7 @@ async def forgot_password(
     responses=responses(400, 422),
     description=ResetPassword.__doc__,
 )
-async def reset_password(body: ResetPasswordRequest, reset: Use[ResetPassword]) -> None:
+async def reset_password(
+    body: ResetPasswordRequest, reset: Use[ResetPassword]
+) -> None:
     await reset(body.token, body.new_password)

@@ -4,7 +4,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
-from domain.passwords import password_problems
+from domain.passwords import password_policy_message
 from domain.tokens import TokenPair
 from entrypoints.http.schemas.common import Email, Name, NewPassword, RequestModel, Secret
 
@@ -17,9 +17,9 @@ class RegisterRequest(RequestModel):
     @field_validator("password")
     @classmethod
     def _not_the_email(cls, password: str, info: ValidationInfo) -> str:
-        problems = password_problems(password, info.data.get("email"))
-        if problems:
-            raise ValueError("password " + "; ".join(problems))
+        message = password_policy_message(password, info.data.get("email"))
+        if message is not None:
+            raise ValueError(message)
         return password
 
 

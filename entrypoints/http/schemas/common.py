@@ -16,8 +16,13 @@ from pydantic import (
 
 from domain.emails import normalize_email
 from domain.errors import PolicyViolation
-from domain.passwords import password_problems
-from domain.users import CONTROL_CHARACTERS
+from domain.passwords import (
+    MAX_PASSWORD_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    POLICY_IN_WORDS,
+    password_policy_message,
+)
+from domain.users import CONTROL_CHARACTERS, MAX_NAME_LENGTH
 
 # Timestamps leave as ISO 8601 with an explicit +00:00 offset.
 UtcDatetime = Annotated[
@@ -27,15 +32,11 @@ UtcDatetime = Annotated[
 # Secrets are taken exactly as sent: never stripped, never echoed in errors.
 Secret = Annotated[str, StringConstraints(strip_whitespace=False)]
 
-POLICY_IN_WORDS = (
-    "8 to 128 characters, with an upper-case letter, a lower-case letter and a digit;"
-    " not the e-mail address."
-)
 # The policy as JSON Schema, so generated clients and schema-driven tests know it. The domain
 # rule (domain/passwords.py) is what enforces it; this pattern is a strict subset of it.
 _PASSWORD_SCHEMA = {
-    "minLength": 8,
-    "maxLength": 128,
+    "minLength": MIN_PASSWORD_LENGTH,
+    "maxLength": MAX_PASSWORD_LENGTH,
     "pattern": r"^(?=[\s\S]*[a-z])(?=[\s\S]*[A-Z])(?=[\s\S]*[0-9])",
 }
 # A password the policy applies to, documented but checked elsewhere (where the order of
@@ -46,9 +47,9 @@ PolicyPassword = Annotated[
 
 
 def _meets_policy(password: str) -> str:
-    problems = password_problems(password)  # the e-mail rule needs the e-mail: checked later
-    if problems:
-        raise ValueError("password " + "; ".join(problems))
+    message = password_policy_message(password)  # the e-mail rule needs it: checked later
+    if message is not None:
+        raise ValueError(message)
     return password
 
 
@@ -62,11 +63,13 @@ _WHITE_SPACE = r"\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u
 # "stripped, then at least one character, no controls", which is the same rule (pydantic's
 # regex engine has no lookahead, so the published pattern is not the enforced one).
 _NAME_SCHEMA = {"pattern": f"^(?=.*[^{_WHITE_SPACE}])[^{CONTROL_CHARACTERS}]*$"}
-VISIBLE_TEXT_SCHEMA = _NAME_SCHEMA  # for other one-line texts with the same rule
 Name = Annotated[
     str,
     StringConstraints(
-        strip_whitespace=True, min_length=1, max_length=100, pattern=NO_CONTROL_CHARACTERS
+        strip_whitespace=True,
+        min_length=1,
+        max_length=MAX_NAME_LENGTH,
+        pattern=NO_CONTROL_CHARACTERS,
     ),
     Field(json_schema_extra=_NAME_SCHEMA),
 ]

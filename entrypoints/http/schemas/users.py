@@ -4,8 +4,8 @@ import uuid
 
 from pydantic import BaseModel, Field
 
-from application.registration import NewAccount
-from application.user_changes import UserChanges
+from application.auth.registration import NewAccount
+from application.users.changes import UserChanges
 from domain.users import User
 from entrypoints.http.pagination import PageOut
 from entrypoints.http.schemas.common import (

@@ -1,0 +1,1 @@
+"""Accounts and authentication: registration, login and login sessions, password reset."""

@@ -1,0 +1,1 @@
+"""Users: administration, self-service changes, deletion and public profiles."""

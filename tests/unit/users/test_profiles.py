@@ -1,0 +1,77 @@
+"""Profile and avatar use cases on the memory adapters (bytes in InMemoryFileStorage)."""
+
+from __future__ import annotations
+
+import pytest
+
+from application.users.changes import UserChanges
+from domain.errors import NotFound, PayloadTooLarge, PolicyViolation, UnsupportedMediaType
+from domain.images import MAX_AVATAR_BYTES
+from tests.support.accounts import register_superuser
+from tests.support.images import GIF, PNG
+
+
+def stored(core) -> dict[str, bytes]:
+    return core.container.core.file_storage().files
+
+
+async def test_a_bio_is_set_kept_and_cleared(core) -> None:
+    ann = await core.register()
+    update = core.container.users.update_profile()
+    assert (await update(ann, {"bio": "Hello"})).bio == "Hello"
+    assert (await update(ann, {})).bio == "Hello"  # not sent: kept
+    assert (await update(ann, {"bio": None})).bio is None
+    with pytest.raises(PolicyViolation):
+        await update(ann, {"bio": "x" * 2001})
+    assert (await update(ann, {"bio": "x" * 2000})).bio == "x" * 2000
+
+
+async def test_replacing_an_avatar_deletes_the_old_bytes(core) -> None:
+    ann = await core.register()
+    first = await core.container.users.set_avatar()(ann, PNG)
+    assert stored(core) == {first.avatar_key: PNG}
+    second = await core.container.users.set_avatar()(ann, GIF)
+    assert stored(core) == {second.avatar_key: GIF}
+    assert second.avatar_version != first.avatar_version
+    image = await core.container.users.get_avatar()(ann, ann.id)
+    assert (image.content, image.media_type) == (GIF, "image/gif")
+
+
+async def test_refused_uploads_store_nothing(core) -> None:
+    ann = await core.register()
+    with pytest.raises(UnsupportedMediaType):
+        await core.container.users.set_avatar()(ann, b"plain text")
+    with pytest.raises(PayloadTooLarge):
+        await core.container.users.set_avatar()(ann, PNG + b"\0" * MAX_AVATAR_BYTES)
+    assert stored(core) == {}
+
+
+async def test_an_upload_for_an_account_deleted_meanwhile_leaves_no_bytes(core) -> None:
+    ann = await core.register()
+    await core.container.users.delete_user()(ann, ann.id)
+    with pytest.raises(NotFound):
+        await core.container.users.set_avatar()(ann, PNG)
+    assert stored(core) == {}
+
+
+async def test_deleting_an_account_deletes_its_avatar(core) -> None:
+    ann = await core.register()
+    await core.container.users.set_avatar()(ann, PNG)
+    await core.container.users.delete_user()(ann, ann.id)
+    assert stored(core) == {}
+
+
+async def test_profiles_and_avatars_of_inactive_or_unknown_accounts_are_not_found(core) -> None:
+    root, ann = await register_superuser(core.container), await core.register()
+    await core.container.users.set_avatar()(ann, PNG)
+    assert (await core.container.users.get_profile()(root, ann.id)).id == ann.id
+    await core.container.users.update_user()(root, ann.id, UserChanges(is_active=False))
+    for use_case in (core.container.users.get_profile(), core.container.users.get_avatar()):
+        with pytest.raises(NotFound):
+            await use_case(root, ann.id)  # superusers too: the contract says inactive is 404
+
+
+async def test_no_avatar_is_not_found(core) -> None:
+    ann = await core.register()
+    with pytest.raises(NotFound):
+        await core.container.users.get_avatar()(ann, ann.id)
