@@ -13,6 +13,7 @@ from domain.emails import normalize_email
 from domain.errors import PolicyViolation
 from domain.passwords import password_policy_message
 from domain.users import MAX_NAME_LENGTH
+from entrypoints.setting_lists import normalize_origin, parse_list
 
 MIN_PRODUCTION_SECRET_LENGTH = 32
 
@@ -32,6 +33,8 @@ class Settings(BaseSettings):
     database_url: str = "sqlite+aiosqlite:///./data/hexapi.db"
     data_dir: Path = Path("./data")
     secret_key: str | None = Field(default=None, repr=False)
+    # Keys that were SECRET_KEY before a rotation: still accepted for verification only.
+    previous_secret_keys: Annotated[list[str], NoDecode] = Field(default=[], repr=False)
     jwt_algorithm: Literal["HS256", "HS384", "HS512"] = "HS256"
     access_token_expire_minutes: int = Field(default=15, gt=0)
     refresh_token_expire_days: int = Field(default=7, gt=0)
@@ -68,11 +71,21 @@ class Settings(BaseSettings):
     frontend_url: str = "http://localhost:3000"
     reset_token_expire_minutes: int = Field(default=60, gt=0)
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "previous_secret_keys", mode="before")
     @classmethod
-    def _split_origins(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [o.strip().rstrip("/") for o in value.split(",") if o.strip()]
+    def _split_list(cls, value: object) -> object:
+        return parse_list(value) if isinstance(value, str) else value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, value: list[str]) -> list[str]:
+        return [normalize_origin(origin) for origin in value]
+
+    @field_validator("previous_secret_keys")
+    @classmethod
+    def _previous_keys(cls, value: list[str]) -> list[str]:
+        if any(not key for key in value):
+            raise ValueError("a key may not be empty")
         return value
 
     # The first superuser is made during start-up: a value the account rules refuse must stop
@@ -108,12 +121,17 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _production_secret(self) -> Settings:
-        if self.app_env is Environment.PRODUCTION and (
-            self.secret_key is None or len(self.secret_key) < MIN_PRODUCTION_SECRET_LENGTH
-        ):
+        if self.app_env is not Environment.PRODUCTION:
+            return self
+        if self.secret_key is None or len(self.secret_key) < MIN_PRODUCTION_SECRET_LENGTH:
             raise ValueError(
                 f"SECRET_KEY must be set to at least {MIN_PRODUCTION_SECRET_LENGTH} characters"
                 " when APP_ENV=production"
+            )
+        if any(len(key) < MIN_PRODUCTION_SECRET_LENGTH for key in self.previous_secret_keys):
+            raise ValueError(
+                f"PREVIOUS_SECRET_KEYS must each be at least {MIN_PRODUCTION_SECRET_LENGTH}"
+                " characters when APP_ENV=production"
             )
         return self
 

@@ -74,10 +74,79 @@ def test_each_bad_value_gets_one_line_naming_it() -> None:
     assert all("\n" not in line for line in lines)
 
 
-def test_names_are_case_insensitive_and_lists_are_comma_separated() -> None:
-    settings = load(cors_origins="https://a.example, https://b.example/", Jwt_Algorithm="HS512")
-    assert settings.cors_origins == ["https://a.example", "https://b.example"]
+def test_names_are_case_insensitive() -> None:
+    settings = load(cors_origins="https://a.example", Jwt_Algorithm="HS512")
+    assert settings.cors_origins == ["https://a.example"]
     assert settings.jwt_algorithm == "HS512"
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "https://a.example, http://localhost:3000/",
+        "https://a.example,http://localhost:3000,",
+        '["https://a.example", "http://localhost:3000"]',
+        ' [ "https://a.example" ,"http://localhost:3000/" ] ',
+        "HTTPS://A.Example:443,http://LOCALHOST:3000",
+    ],
+)
+def test_cors_origins_are_taken_comma_separated_or_as_a_json_list(written) -> None:
+    # As the browser sends them in Origin: lower case, no default port, no trailing slash.
+    assert load(CORS_ORIGINS=written).cors_origins == ["https://a.example", "http://localhost:3000"]
+
+
+@pytest.mark.parametrize("written", ["", " ", "[]", ",", '[""]'])
+def test_no_cors_origins_means_an_empty_list(written) -> None:
+    assert load(CORS_ORIGINS=written).cors_origins == []
+
+
+def test_ip_addresses_and_ports_are_origins_too() -> None:
+    written = "http://127.0.0.1:8080,http://[::1]:3000,https://a.example:8443"
+    assert load(CORS_ORIGINS=written).cors_origins == written.split(",")
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "*",
+        "a.example",
+        "https://a.example/app",
+        "https://a.example?x=1",
+        "https://a.example#top",
+        "https://user@a.example",
+        "ftp://a.example",
+        "https://a.example:99999",
+        "https://",
+        "null",
+        '["https://a.example"',  # a JSON list with its end cut off
+        '["https://a.example", 3]',
+        '{"origin": "https://a.example"}',
+        "https://a.example https://b.example",
+        "https://a.example, b.example",
+    ],
+)
+def test_anything_that_is_not_an_origin_stops_start_up_with_one_line(written) -> None:
+    [line] = problems(CORS_ORIGINS=written)
+    assert line.startswith("invalid setting CORS_ORIGINS:"), line
+    assert "\n" not in line
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["old-key-one,old-key-two", '["old-key-one", "old-key-two"]', " old-key-one , old-key-two "],
+)
+def test_previous_secret_keys_are_taken_comma_separated_or_as_a_json_list(written) -> None:
+    assert load(PREVIOUS_SECRET_KEYS=written).previous_secret_keys == ["old-key-one", "old-key-two"]
+    assert load().previous_secret_keys == []
+
+
+def test_previous_secret_keys_are_checked_like_the_secret_key_and_never_shown() -> None:
+    [line] = problems(PREVIOUS_SECRET_KEYS='["old-key", 7]')
+    assert line.startswith("invalid setting PREVIOUS_SECRET_KEYS:")
+    [line] = problems(APP_ENV="production", SECRET_KEY=LONG_SECRET, PREVIOUS_SECRET_KEYS="short")
+    assert "PREVIOUS_SECRET_KEYS" in line and "32" in line and "short" not in line
+    settings = load(PREVIOUS_SECRET_KEYS="y" * 40)
+    assert "y" * 40 not in repr(settings)
 
 
 @pytest.mark.parametrize(
