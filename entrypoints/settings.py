@@ -47,7 +47,8 @@ class Settings(BaseSettings):
     password_hash_workers: int | None = Field(default=None, gt=0)
     db_pool_size: int = Field(default=10, gt=0)
     db_max_overflow: int = Field(default=10, ge=0)
-    # Each wait for the database; below the contract's 5 s, so an outage is a 503 within it.
+    # Each wait for the database, and all the waits of one request together: below the
+    # contract's 5 s, so an outage is a 503 within it.
     db_timeout_seconds: float = Field(default=4.0, gt=0)
 
     # Requests

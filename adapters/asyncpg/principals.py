@@ -15,6 +15,7 @@ import uuid
 import asyncpg
 from sqlalchemy.engine import make_url
 
+from adapters.request_budget import within_budget
 from adapters.sqlalchemy.availability import is_unavailable
 from adapters.sqlalchemy.principals import SESSION_PREFIX, principal_from_row
 from adapters.sqlalchemy.tables.sessions import login_sessions
@@ -43,6 +44,14 @@ class AsyncpgPrincipalLookup(PrincipalLookup):
         self._opening = asyncio.Lock()
 
     async def find(self, user_id: uuid.UUID, session_id: uuid.UUID) -> User | None:
+        # The first database work of most requests: it spends from the request's budget.
+        try:
+            async with within_budget():
+                return await self._find(user_id, session_id)
+        except TimeoutError as exc:
+            raise ServiceUnavailable() from exc
+
+    async def _find(self, user_id: uuid.UUID, session_id: uuid.UUID) -> User | None:
         try:
             pool = self._pool or await self._open()
             # asyncio.timeout bounds the wait as acquire(timeout=) would, without the task

@@ -6,6 +6,7 @@ by itself when the database returns:
 
 - every wait is bounded: getting a connection (pool checkout and connecting, together) by the
   pool's timeout, every statement by the driver's command timeout (both set by build_engine);
+  on PostgreSQL, all the work of one HTTP request together by its budget (request_budget);
 - a connection that failed at the connection level is dropped on the spot, without a goodbye
   to a server that may not answer, and never goes back to the pool. SQLAlchemy itself
   invalidates the whole pool when it sees a disconnect, so connections made before a restart
@@ -23,6 +24,7 @@ import asyncpg
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from adapters.request_budget import within_budget
 from domain.errors import ServiceUnavailable
 
 # SQLSTATE classes that mean "the server is away", not "the query is wrong": connection
@@ -83,10 +85,15 @@ async def release(conn: AsyncConnection, error: BaseException | None = None) -> 
         return
     try:
         await conn.close()
-    except Exception as close_error:
-        if not is_unavailable(close_error):
+    except BaseException as close_error:
+        # Cancelled (the request's budget ran out during the rollback): drop it, and let the
+        # cancellation go on.
+        cancelled = isinstance(close_error, asyncio.CancelledError)
+        if not (cancelled or is_unavailable(close_error)):
             raise
         await discard(conn)
+        if cancelled:
+            raise
 
 
 async def discard(conn: AsyncConnection) -> None:
@@ -110,15 +117,28 @@ async def discard(conn: AsyncConnection) -> None:
 @contextlib.asynccontextmanager
 async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
     """`async with connection(engine) as conn:` — a pooled connection whose connection-level
-    failures, inside the block included, come out as ServiceUnavailable."""
-    conn = await acquire(engine)
+    failures, inside the block included, come out as ServiceUnavailable. On PostgreSQL the
+    whole block, giving the connection back included, spends from the request's budget."""
     try:
-        yield conn
-    except BaseException as error:
-        await release(conn, error)
-        raise_if_unavailable(error)
-        raise
-    await release(conn)
+        async with _request_bound(engine):
+            conn = await acquire(engine)
+            try:
+                yield conn
+            except BaseException as error:
+                await release(conn, error)
+                raise_if_unavailable(error)
+                raise
+            await release(conn)
+    except TimeoutError as error:  # the budget ran out: the database is too slow to serve
+        raise ServiceUnavailable() from error
+
+
+def _request_bound(engine: AsyncEngine) -> contextlib.AbstractAsyncContextManager[None]:
+    # SQLite is a file beside the process, not a server that can hang: a writer queues for
+    # its lock under its own busy timeout, and the budget would turn a long queue into 503s.
+    if engine.dialect.name == "sqlite":
+        return contextlib.nullcontext()
+    return within_budget()
 
 
 def _acquire_timeout(engine: AsyncEngine) -> float:

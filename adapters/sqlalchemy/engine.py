@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from pathlib import Path
 from typing import Any
@@ -59,9 +60,10 @@ def _close_stuck_connection(context: ExceptionContext) -> None:
     SQLAlchemy then invalidates the connection with a graceful close that waits up to two
     seconds for the server's goodbye; from a hung server that never comes, so a timed-out
     statement took its timeout plus two seconds to fail (measured). A closed socket makes
-    that close return at once.
+    that close return at once. The same goes for a statement cancelled because the request's
+    budget ran out (CancelledError).
     """
-    if not isinstance(context.original_exception, TimeoutError | OSError):
+    if not isinstance(context.original_exception, TimeoutError | OSError | asyncio.CancelledError):
         return
     with contextlib.suppress(Exception):
         if context.connection is not None and not context.connection.invalidated:

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AsyncExitStack
 from types import TracebackType
 from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.clock import SystemClock
-from adapters.sqlalchemy.availability import acquire, raise_if_unavailable, release
+from adapters.sqlalchemy.availability import connection
 from adapters.sqlalchemy.engine import READ_ONLY
 from adapters.sqlalchemy.repositories import REPOSITORIES, Transaction
 from application.ports import Clock, UnitOfWork
@@ -34,16 +35,16 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self._on_mail_committed = on_mail_committed
 
     async def __aenter__(self) -> Self:
-        # ServiceUnavailable, promptly, when the database does not answer (see availability).
-        self._conn: AsyncConnection = await acquire(self._engine)
-        try:
+        # ServiceUnavailable, promptly, when the database does not answer, and within the
+        # request's budget (see availability).
+        async with AsyncExitStack() as stack:
+            self._conn: AsyncConnection = await stack.enter_async_context(
+                connection(self._engine)
+            )
             if self._read_only:  # see the "begin" listener in engine.py
                 await self._conn.execution_options(**READ_ONLY)
             await self._conn.begin()
-        except BaseException as error:
-            await release(self._conn, error)
-            raise_if_unavailable(error)
-            raise
+            self._held = stack.pop_all()
         transaction = Transaction(self._conn, self._clock)
         for name, build in REPOSITORIES.items():
             setattr(self, name, build(transaction))
@@ -55,10 +56,9 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        # Rolls back what was not committed, or drops a connection that failed.
-        await release(self._conn, exc)
-        if exc is not None:
-            raise_if_unavailable(exc)  # a statement or the commit lost the database
+        # Rolls back what was not committed, or drops a connection that failed; a statement
+        # or the commit that lost the database comes out as ServiceUnavailable.
+        await self._held.__aexit__(exc_type, exc, tb)
 
     async def commit(self) -> None:
         await self._conn.commit()

@@ -11,6 +11,7 @@ import contextlib
 import os
 import signal
 import subprocess
+import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
@@ -151,13 +152,98 @@ async def test_a_hung_database_gives_503s_within_the_bound_and_the_app_recovers(
         )
 
 
+@contextlib.contextmanager
+def stalling(cluster: ThrowawayCluster, *, hang: float, answer: float) -> Iterator[None]:
+    """The server hangs for `hang` seconds at a time (the first hang begins at once),
+    answering for `answer` seconds between: every single wait ends before its own bound
+    (DB_TIMEOUT_SECONDS, 4 s), yet a request that waits many times would add them up."""
+    done = threading.Event()
+
+    def stall() -> None:
+        # The processes are listed while the cluster is frozen (no new ones can appear then),
+        # so the window of answers is not stretched by the time listing them takes.
+        pids = _cluster_pids(cluster)
+        while not done.is_set():
+            _signal_pids(pids, signal.SIGSTOP)
+            done.wait(hang)
+            pids = _cluster_pids(cluster)
+            _signal_pids(pids, signal.SIGCONT)
+            done.wait(answer)
+
+    thread = threading.Thread(target=stall, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+        _signal_cluster(cluster, signal.SIGCONT)
+
+
+@pytest.mark.e2e
+async def test_the_request_with_the_most_waits_gets_its_503_within_the_bound(
+    cluster, tmp_path, capsys
+) -> None:
+    """POST /auth/login waits most: four transactions (the throttle's admit, the account's
+    read, the throttle's reset, the new session), about fifteen round trips. Served for real,
+    against a hung database and against one that hangs 3 s at a time: 503 within 5 s."""
+    with live_server(tmp_path, env={"DATABASE_URL": cluster.url}) as server:
+        async with httpx.AsyncClient(base_url=server.base_url, timeout=90) as client:
+            user = await register(client)
+            credentials = {"username": user["email"], "password": PASSWORD}
+
+            def log_in() -> Awaitable[httpx.Response]:
+                return client.post("/api/v1/auth/login", data=credentials)
+
+            assert (await log_in()).status_code == 200  # the pools hold live connections
+
+            _signal_cluster(cluster, signal.SIGSTOP)
+            try:
+                hung, response = await timed_up_to(90, log_in)
+            finally:
+                _signal_cluster(cluster, signal.SIGCONT)
+            assert_unavailable(response)
+            await seconds_until_served(
+                client, bearer((await login(client, user["email"]))["access_token"])
+            )
+
+            # Sent as a hang begins: its first answer comes after 3 s, the next ones 3 s later.
+            with stalling(cluster, hang=3.0, answer=0.01):
+                stalled, response = await timed_up_to(90, log_in)
+            with capsys.disabled():
+                print(
+                    f"\n[outage] POST /auth/login: 503 after {hung:.3f} s on a hung database;"
+                    f" {response.status_code} after {stalled:.3f} s on one that hangs 3 s at a time"
+                )
+            assert_unavailable(response)
+            assert hung < CONTRACT_BOUND
+            assert stalled < CONTRACT_BOUND
+    assert "Traceback" not in server.log()
+
+
+async def timed_up_to(
+    seconds: float, send: Callable[[], Awaitable[httpx.Response]]
+) -> tuple[float, httpx.Response]:
+    started = time.monotonic()
+    response = await asyncio.wait_for(send(), timeout=seconds)
+    return time.monotonic() - started, response
+
+
 def _signal_cluster(cluster: ThrowawayCluster, signum: int) -> None:
     """Signal this cluster's postmaster and its children (found by the pid in its own data
     folder, so no other PostgreSQL on the machine is touched)."""
+    _signal_pids(_cluster_pids(cluster), signum)
+
+
+def _cluster_pids(cluster: ThrowawayCluster) -> list[int]:
     postmaster = int((cluster.data / "postmaster.pid").read_text().split()[0])
     children = subprocess.run(
         ["pgrep", "-P", str(postmaster)], capture_output=True, text=True, check=False
     ).stdout.split()
-    for pid in [postmaster, *map(int, children)]:
+    return [postmaster, *map(int, children)]
+
+
+def _signal_pids(pids: list[int], signum: int) -> None:
+    for pid in pids:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signum)

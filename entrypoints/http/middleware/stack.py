@@ -11,6 +11,7 @@
 7. CORS           — preflights answered here; refusals use the contract's error body
 8. compression    — gzip for large replies, errors included
 9. body limit     — 413 before the app reads a byte too many (multipart: a larger ceiling)
+10. database budget — one bound for all the database waits of the request
 
 Starlette's own outermost error layer and FastAPI's exception layer sit around and below
 these; 404, 405, 413, 422 and 500 answers all pass through 1-5.
@@ -25,6 +26,7 @@ from entrypoints.http.middleware.body_limit import BodyLimitMiddleware
 from entrypoints.http.middleware.compression import CompressionMiddleware
 from entrypoints.http.middleware.conventions import ConventionsMiddleware
 from entrypoints.http.middleware.cors import ConfiguredCorsMiddleware
+from entrypoints.http.middleware.database_budget import DatabaseBudgetMiddleware
 from entrypoints.settings import Settings
 
 
@@ -32,6 +34,7 @@ def install_middleware(
     app: FastAPI, settings: Settings, *, api_prefix: str, metrics: HttpMetrics | None
 ) -> None:
     # add_middleware puts each new layer outside the ones before it: add innermost first.
+    app.add_middleware(DatabaseBudgetMiddleware, seconds=settings.db_timeout_seconds)
     app.add_middleware(
         BodyLimitMiddleware,
         max_bytes=settings.max_body_bytes,
