@@ -38,9 +38,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         # ServiceUnavailable, promptly, when the database does not answer, and within the
         # request's budget (see availability).
         async with AsyncExitStack() as stack:
-            self._conn: AsyncConnection = await stack.enter_async_context(
-                connection(self._engine)
-            )
+            self._conn: AsyncConnection = await stack.enter_async_context(connection(self._engine))
             if self._read_only:  # see the "begin" listener in engine.py
                 await self._conn.execution_options(**READ_ONLY)
             await self._conn.begin()
