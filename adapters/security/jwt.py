@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import functools
+import hashlib
+import hmac
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -19,13 +22,25 @@ REQUIRED_CLAIMS = ["exp", "iat", "sub", "jti", "sid", "type", "iss", "aud"]
 HEADER_TYPES = {TokenType.ACCESS: "at+jwt", TokenType.REFRESH: "refresh+jwt"}
 
 
+def key_id(key: str) -> str:
+    """A short name for a key that does not give the key away (an HMAC of a fixed text)."""
+    return hmac.new(key.encode(), b"hexapi key id", hashlib.sha256).hexdigest()[:16]
+
+
 class PyJwtTokenService(TokenService):
-    """HMAC-signed JWTs. Anything but the configured algorithm (`none` included) is refused."""
+    """HMAC-signed JWTs. Anything but the configured algorithm (`none` included) is refused.
+
+    Key rotation: every token names its key in the `kid` header. New tokens are signed with
+    `secret_key` only; tokens signed with one of `previous_keys` (keys that were SECRET_KEY
+    before a rotation) are still accepted until they expire, so a rotation logs nobody out.
+    A token without `kid` (made before key ids existed) is tried with every key.
+    """
 
     def __init__(
         self,
         *,
         secret_key: str,
+        previous_keys: Sequence[str] = (),
         algorithm: str,
         access_ttl: timedelta,
         refresh_ttl: timedelta,
@@ -35,7 +50,8 @@ class PyJwtTokenService(TokenService):
     ) -> None:
         if algorithm not in SUPPORTED_ALGORITHMS:
             raise ValueError(f"unsupported JWT algorithm {algorithm!r}")
-        self._key, self._algorithm = secret_key, algorithm
+        self._key, self._kid, self._algorithm = secret_key, key_id(secret_key), algorithm
+        self._keys = {key_id(key): key for key in (*previous_keys, secret_key)}
         self._access_ttl, self._refresh_ttl = access_ttl, refresh_ttl
         self._clock, self._issuer, self._audience = clock, issuer, audience
         # A client sends the same access token with every request for its whole lifetime;
@@ -69,10 +85,29 @@ class PyJwtTokenService(TokenService):
         Expiry depends on the time and is checked on every call; revocation is the
         principal lookup's business."""
         try:
+            kid = jwt.get_unverified_header(token).get("kid")
+            if kid is None:  # from before key ids: whichever key made it
+                return self._first_that_verifies(token, expected)
+            if not isinstance(kid, str) or kid not in self._keys:
+                raise InvalidToken()
+            return self._verify_with(token, expected, self._keys[kid])
+        except (jwt.PyJWTError, ValueError, TypeError, AttributeError) as exc:
+            raise InvalidToken() from exc
+
+    def _first_that_verifies(self, token: str, expected: TokenType) -> TokenClaims:
+        for key in (self._key, *(k for k in self._keys.values() if k != self._key)):
+            try:
+                return self._verify_with(token, expected, key)
+            except InvalidToken:
+                continue
+        raise InvalidToken()
+
+    def _verify_with(self, token: str, expected: TokenType, key: str) -> TokenClaims:
+        try:
             # decode_complete parses the token once and hands back the header too.
             decoded = jwt.decode_complete(
                 token,
-                self._key,
+                key,
                 algorithms=[self._algorithm],
                 audience=self._audience,
                 issuer=self._issuer,
@@ -121,5 +156,8 @@ class PyJwtTokenService(TokenService):
             "aud": self._audience,
         }
         return jwt.encode(
-            claims, self._key, algorithm=self._algorithm, headers={"typ": HEADER_TYPES[kind]}
+            claims,
+            self._key,
+            algorithm=self._algorithm,
+            headers={"typ": HEADER_TYPES[kind], "kid": self._kid},
         )

@@ -33,12 +33,17 @@ class CoreContainer(containers.DeclarativeContainer):
 
     clock = providers.Singleton(SystemClock)
     secret_key = providers.Singleton(resolve_secret_key, settings)
+    # Keys of before a rotation: accepted when verifying tokens, cursors and signed links.
+    # A resource's signer takes both: HmacSigner(secret_key=core.secret_key,
+    # previous_keys=core.previous_secret_keys, purpose=...).
+    previous_secret_keys = providers.Callable(lambda s: tuple(s.previous_secret_keys), settings)
     hasher = providers.Singleton(
         Argon2PasswordHasher, max_workers=settings.provided.password_hash_workers
     )
     tokens = providers.Singleton(
         PyJwtTokenService,
         secret_key=secret_key,
+        previous_keys=previous_secret_keys,
         algorithm=settings.provided.jwt_algorithm,
         access_ttl=providers.Callable(
             lambda m: timedelta(minutes=m), settings.provided.access_token_expire_minutes
@@ -50,7 +55,12 @@ class CoreContainer(containers.DeclarativeContainer):
     )
     paginator = providers.Singleton(
         Paginator,
-        signer=providers.Singleton(HmacSigner, secret_key=secret_key, purpose="pagination cursor"),
+        signer=providers.Singleton(
+            HmacSigner,
+            secret_key=secret_key,
+            previous_keys=previous_secret_keys,
+            purpose="pagination cursor",
+        ),
     )
 
     engine = providers.Singleton(
