@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from domain.text_search import contains_text
 from domain.users import User
 
 # A position in the newest-first order: (created_at, id) of the last user already shown.
@@ -22,8 +23,7 @@ class UserFilter:
         if self.is_active is not None and user.is_active != self.is_active:
             return False
         if self.q:
-            needle = self.q.lower()
-            return needle in user.email.lower() or needle in user.name.lower()
+            return contains_text(user.email, self.q) or contains_text(user.name, self.q)
         return True
 
 

@@ -72,7 +72,8 @@ def live_server(
             process.wait()
 
 
-def _wait_until_up(server: LiveServer, timeout: float = 30.0) -> None:
+# Generous: on a loaded machine (CI, or many suites side by side) start-up alone took >30 s.
+def _wait_until_up(server: LiveServer, timeout: float = 90.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
