@@ -24,6 +24,8 @@ class QueuedEmail:
     next_attempt_at: datetime
     attempts: int = 0
     sent_at: datetime | None = None
+    # Refused for good by the mail server: never tried again.
+    failed_at: datetime | None = None
     last_error: str | None = None
 
     @classmethod
@@ -31,7 +33,17 @@ class QueuedEmail:
         return cls(message=message, created_at=now, next_attempt_at=now)
 
     def is_due(self, now: datetime) -> bool:
-        return self.sent_at is None and self.next_attempt_at <= now
+        return self.sent_at is None and self.failed_at is None and self.next_attempt_at <= now
+
+    def finished_before(self, cutoff: datetime) -> bool:
+        """Sent or refused for good before `cutoff`: history that may be pruned."""
+        finished = self.sent_at or self.failed_at
+        return finished is not None and finished < cutoff
+
+
+class DeliveryRefused(Exception):
+    """The mail server refused a message for good (an SMTP 5xx reply): trying again would be
+    refused again. The text is the server's reply, never the message's body."""
 
 
 def retry_delay(attempts: int) -> timedelta:

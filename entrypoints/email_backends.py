@@ -20,6 +20,7 @@ def build_email_sender(settings: Settings) -> EmailSender:
             username=settings.smtp_username,
             password=settings.smtp_password,
             starttls=settings.smtp_starttls,
+            tls=settings.smtp_tls,
             timeout=SMTP_TIMEOUT_SECONDS,
         )
     if settings.email_backend == "memory":

@@ -11,7 +11,7 @@ import time
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from application.email_delivery import DeliverDueEmails
+from application.email_delivery import DeliverDueEmails, PruneEmailHistory
 from domain.errors import ServiceUnavailable
 from domain.outbox import short_error
 
@@ -44,6 +44,7 @@ class EmailDeliveryLoop:
 
     It survives every error: an outage is logged in one line when it starts (and once a
     minute while it lasts) and when it ends, and the loop pauses a little longer each time.
+    Every `prune_interval` seconds it also prunes the outbox's history (`prune`).
     """
 
     def __init__(
@@ -54,8 +55,12 @@ class EmailDeliveryLoop:
         poll_interval: float = 1.0,
         max_pause: float = 5.0,
         stop_grace: float = 2.0,
+        prune: PruneEmailHistory | None = None,
+        prune_interval: float = 60.0,
     ) -> None:
         self._deliver, self._wakeup = deliver, wakeup
+        self._prune, self._prune_interval = prune, prune_interval
+        self._next_prune = 0.0
         self._poll, self._max_pause, self._grace = poll_interval, max_pause, stop_grace
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
@@ -84,6 +89,7 @@ class EmailDeliveryLoop:
         pause = self._poll
         while not self._stopping:
             try:
+                await self._prune_when_due()
                 claimed = await self._deliver()
             except Exception as exc:
                 self._report(exc)
@@ -94,6 +100,14 @@ class EmailDeliveryLoop:
             self._recovered()
             if claimed < self._deliver.batch_size:
                 await self._wakeup.wait(self._poll)
+
+    async def _prune_when_due(self) -> None:
+        if self._prune is None or time.monotonic() < self._next_prune:
+            return
+        self._next_prune = time.monotonic() + self._prune_interval
+        pruned = await self._prune()
+        if pruned:
+            log.info("pruned %d delivered or refused e-mails from the outbox", pruned)
 
     def _report(self, exc: Exception) -> None:
         now = time.monotonic()

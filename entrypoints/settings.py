@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     smtp_username: str | None = None
     smtp_password: str | None = Field(default=None, repr=False)
     smtp_starttls: bool = False
+    smtp_tls: bool = False  # implicit TLS from the first byte (port 465)
+    # Sent and refused messages are kept this long in the outbox, then pruned by the worker.
+    email_retention_days: float = Field(default=7, gt=0)
     frontend_url: str = "http://localhost:3000"
     reset_token_expire_minutes: int = Field(default=60, gt=0)
 
@@ -119,6 +122,12 @@ class Settings(BaseSettings):
                 "must start with sqlite+aiosqlite://, postgresql+asyncpg:// or memory://"
             )
         return value
+
+    @model_validator(mode="after")
+    def _one_smtp_tls(self) -> Settings:
+        if self.smtp_tls and self.smtp_starttls:
+            raise ValueError("SMTP_TLS and SMTP_STARTTLS exclude each other: set one")
+        return self
 
     @model_validator(mode="after")
     def _production_secret(self) -> Settings:

@@ -53,3 +53,16 @@ class InMemoryEmailOutbox(EmailOutbox):
             self._rows[message_id] = replace(
                 queued, next_attempt_at=at, last_error=error[:MAX_ERROR_LENGTH]
             )
+
+    async def mark_failed(self, message_id: uuid.UUID, now: datetime, error: str) -> None:
+        queued = self._rows.get(message_id)
+        if queued is not None and queued.sent_at is None:
+            self._rows[message_id] = replace(
+                queued, failed_at=now, last_error=error[:MAX_ERROR_LENGTH]
+            )
+
+    async def prune_finished(self, before: datetime, limit: int) -> int:
+        done = [q.id for q in self._rows.values() if q.finished_before(before)][:limit]
+        for message_id in done:
+            del self._rows[message_id]
+        return len(done)

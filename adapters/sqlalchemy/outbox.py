@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.tables.outbox import email_outbox
@@ -26,6 +26,7 @@ def queued_from_row(row: Mapping[str, Any]) -> QueuedEmail:
         next_attempt_at=row["next_attempt_at"],
         attempts=row["attempts"],
         sent_at=row["sent_at"],
+        failed_at=row["failed_at"],
         last_error=row["last_error"],
     )
 
@@ -64,7 +65,7 @@ class SqlAlchemyEmailOutbox(EmailOutbox):
     ) -> list[QueuedEmail]:
         due = (
             select(_t.id)
-            .where(_t.sent_at.is_(None), _t.next_attempt_at <= now)
+            .where(_t.sent_at.is_(None), _t.failed_at.is_(None), _t.next_attempt_at <= now)
             .order_by(_t.next_attempt_at)
             .limit(limit)
             .with_for_update(skip_locked=True)
@@ -91,3 +92,23 @@ class SqlAlchemyEmailOutbox(EmailOutbox):
             .where(_t.id == message_id, _t.sent_at.is_(None))
             .values(next_attempt_at=at, last_error=error[:MAX_ERROR_LENGTH])
         )
+
+    async def mark_failed(self, message_id: uuid.UUID, now: datetime, error: str) -> None:
+        await self._conn.execute(
+            update(email_outbox)
+            .where(_t.id == message_id, _t.sent_at.is_(None))
+            .values(failed_at=now, last_error=error[:MAX_ERROR_LENGTH])
+        )
+
+    async def prune_finished(self, before: datetime, limit: int) -> int:
+        # Two index-served selections (migration 0005), each batch one short statement.
+        deleted = 0
+        for finished in (_t.sent_at, _t.failed_at):
+            if deleted >= limit:
+                break
+            batch = select(_t.id).where(finished < before).limit(limit - deleted)
+            result = await self._conn.execute(
+                delete(email_outbox).where(_t.id.in_(batch.scalar_subquery()))
+            )
+            deleted += result.rowcount
+        return deleted

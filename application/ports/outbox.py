@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from contextlib import AbstractAsyncContextManager, nullcontext
 from datetime import datetime
 from typing import Protocol
 
@@ -30,6 +31,15 @@ class EmailOutbox(Protocol):
 
     async def mark_sent(self, message_id: uuid.UUID, now: datetime) -> None: ...
 
+    async def mark_failed(self, message_id: uuid.UUID, now: datetime, error: str) -> None:
+        """Record that the mail server refused the message for good: it is never claimed
+        again. A message already marked sent stays sent."""
+        ...
+
+    async def prune_finished(self, before: datetime, limit: int) -> int:
+        """Delete up to `limit` messages sent or failed before `before`; how many went."""
+        ...
+
     async def schedule_retry(self, message_id: uuid.UUID, at: datetime, error: str) -> None:
         """Record a failed try (`error`: short, no secrets) and make the message due at `at`.
         A message already marked sent stays sent."""
@@ -37,6 +47,13 @@ class EmailOutbox(Protocol):
 
 
 class EmailSender(Protocol):
-    """Hands one message to a mail transport; raises on failure, returns once accepted."""
+    """Hands messages to a mail transport; `send` raises on failure (DeliveryRefused when the
+    server refuses the message for good) and returns once the message is accepted."""
 
     async def send(self, message: EmailMessage) -> None: ...
+
+    def session(self) -> AbstractAsyncContextManager[EmailSender]:
+        """A sender for a batch: `async with sender.session() as s: await s.send(m) …`.
+        A transport with connections (SMTP) reuses one for the whole batch; by default the
+        sender itself."""
+        return nullcontext(self)

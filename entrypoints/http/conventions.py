@@ -9,6 +9,7 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
+from dependency_injector import providers
 from fastapi import FastAPI
 
 from entrypoints.containers import Container
@@ -24,6 +25,7 @@ def install_conventions(app: FastAPI, container: Container, *, api_prefix: str) 
     if settings.metrics_enabled:
         metrics = metrics_for_process()
         install_metrics(app, metrics)
+        container.email.email_outcomes.override(providers.Object(metrics.count_email))
         if settings.storage == "sqlalchemy":
             metrics.watch_pool(lambda: container.core.engine().sync_engine.pool)
     install_middleware(app, settings, api_prefix=api_prefix, metrics=metrics)

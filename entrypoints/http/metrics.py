@@ -58,6 +58,12 @@ class HttpMetrics:
             registry=owner,
             multiprocess_mode="livesum",
         )
+        self.emails = Counter(
+            "emails_total",
+            "E-mails by outcome: sent, retried (a failed try) or failed (refused for good).",
+            ("kind", "outcome"),
+            registry=owner,
+        )
         self._children: dict[tuple[str, str, str], tuple[Any, Any]] = {}
         if self.multiprocess:
             # A worker's live gauges must not outlive it.
@@ -73,6 +79,9 @@ class HttpMetrics:
             )
         children[0].inc()
         children[1].observe(seconds)
+
+    def count_email(self, kind: str, outcome: str) -> None:
+        self.emails.labels(kind, outcome).inc()
 
     def watch_pool(self, pool_of: Callable[[], Any]) -> None:
         """Report the SQLAlchemy pool returned by `pool_of`: read at scrape time, or, with

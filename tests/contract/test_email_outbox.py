@@ -147,3 +147,35 @@ async def test_on_postgres_a_claimer_skips_rows_another_holds_instead_of_waiting
         await holder.commit()
     assert len(held) == 2 and len(others) == 2
     assert {q.id for q in held}.isdisjoint(q.id for q in others)
+
+
+async def test_a_message_refused_for_good_is_never_claimed_again(uow, clock) -> None:
+    await enqueue(uow, message(1), message(2))
+    first, second = await claim(uow, clock)
+    async with uow() as work:
+        await work.outbox.mark_failed(first.id, clock.now(), "DeliveryRefused: 550 no such user")
+        await work.outbox.mark_sent(second.id, clock.now())
+        await work.outbox.mark_failed(second.id, clock.now(), "too late")  # stays sent
+        await work.commit()
+    clock.advance(hours=1)
+    assert await claim(uow, clock) == []
+
+
+async def test_pruning_deletes_what_finished_before_the_cutoff_in_batches(uow, clock) -> None:
+    await enqueue(uow, *(message(n) for n in range(5)))
+    claimed = await claim(uow, clock)
+    async with uow() as work:
+        for queued in claimed[:2]:
+            await work.outbox.mark_sent(queued.id, clock.now())
+        await work.outbox.mark_failed(claimed[2].id, clock.now(), "550")
+        await work.commit()
+    cutoff = clock.now() + timedelta(seconds=1)
+    async with uow() as work:
+        assert await work.outbox.prune_finished(cutoff, 2) == 2
+        assert await work.outbox.prune_finished(cutoff, 2) == 1
+        assert await work.outbox.prune_finished(cutoff, 2) == 0
+        assert await work.outbox.prune_finished(clock.now(), 10) == 0  # not before: kept
+        await work.commit()
+    clock.advance(seconds=LEASE.total_seconds() + 1)
+    unfinished = sorted(q.message.to for q in claimed[3:])
+    assert sorted(q.message.to for q in await claim(uow, clock)) == unfinished

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
+from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
@@ -11,9 +13,9 @@ import pytest
 from adapters.memory.email import InMemoryEmailSender
 from adapters.memory.store import InMemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWork
-from application.email_delivery import DEFAULT_LEASE, DeliverDueEmails
+from application.email_delivery import DEFAULT_LEASE, DeliverDueEmails, PruneEmailHistory
 from domain.email_messages import EmailMessage
-from domain.outbox import MAX_RETRY_DELAY, QueuedEmail, retry_delay
+from domain.outbox import MAX_RETRY_DELAY, DeliveryRefused, QueuedEmail, retry_delay
 from tests.support.clock import FakeClock
 
 
@@ -147,3 +149,82 @@ async def test_a_rolled_back_unit_of_work_queues_nothing(outbox: Outbox) -> None
             raise RuntimeError("the change failed")
     assert outbox.rows() == []
     assert await outbox.deliver() == 0
+
+
+class RefusingSender(InMemoryEmailSender):
+    """Refuses the addresses in `refused` for good (a 5xx reply), accepts the rest."""
+
+    def __init__(self, *refused: str) -> None:
+        super().__init__()
+        self.refused_addresses = set(refused)
+        self.tries: list[str] = []
+        self.sessions = 0
+
+    async def send(self, message: EmailMessage) -> None:
+        self.tries.append(message.to)
+        if message.to in self.refused_addresses:
+            raise DeliveryRefused("550 5.1.1 no such mailbox")
+        await super().send(message)
+
+    @contextlib.asynccontextmanager
+    async def session(self) -> AsyncIterator[InMemoryEmailSender]:
+        self.sessions += 1
+        yield self
+
+
+async def test_a_refusal_for_good_is_marked_failed_counted_and_never_tried_again(
+    outbox: Outbox, caplog
+) -> None:
+    outcomes: list[tuple[str, str]] = []
+    sender = RefusingSender("gone@example.com")
+    deliver = DeliverDueEmails(
+        outbox.uow, sender, outbox.clock, on_outcome=lambda *o: outcomes.append(o)
+    )
+    await outbox.enqueue("gone@example.com", "here@example.com")
+    assert await deliver() == 2
+    failed = next(r for r in outbox.rows() if r.message.to == "gone@example.com")
+    assert failed.failed_at == outbox.clock.now() and failed.sent_at is None
+    assert "550" in failed.last_error
+    assert sorted(outcomes) == [("generic", "failed"), ("generic", "sent")]
+    assert "Hello" not in caplog.text and "550" in caplog.text  # logged without its body
+    for _ in range(5):
+        outbox.clock.advance(minutes=5)
+        assert await deliver() == 0
+    assert sender.tries.count("gone@example.com") == 1
+
+
+async def test_a_batch_goes_through_one_session(outbox: Outbox) -> None:
+    sender = RefusingSender()
+    deliver = DeliverDueEmails(outbox.uow, sender, outbox.clock, batch_size=10)
+    await outbox.enqueue(*(f"u{i}@example.com" for i in range(7)))
+    assert await deliver() == 7
+    assert sender.sessions == 1 and len(sender.sent) == 7
+
+
+async def test_a_session_that_cannot_start_leaves_the_batch_due_again(outbox: Outbox) -> None:
+    class Unreachable(InMemoryEmailSender):
+        def session(self):  # type: ignore[override]
+            raise ConnectionRefusedError("no mail server")
+
+    await outbox.enqueue("a@example.com", "b@example.com")
+    deliver = DeliverDueEmails(outbox.uow, Unreachable(), outbox.clock)
+    assert await deliver() == 2
+    assert all(r.sent_at is None and "no mail server" in r.last_error for r in outbox.rows())
+    outbox.clock.advance(seconds=5)
+    assert await outbox.deliver() == 2
+
+
+async def test_the_history_is_pruned_after_the_retention(outbox: Outbox) -> None:
+    await outbox.enqueue("old@example.com")
+    await outbox.deliver()
+    outbox.clock.advance(days=3)
+    await outbox.enqueue("new@example.com", "waiting@example.com")
+    outbox.sender.failing = False
+    await DeliverDueEmails(outbox.uow, RefusingSender("waiting@example.com"), outbox.clock)()
+    outbox.clock.advance(days=5)
+    prune = PruneEmailHistory(outbox.uow, outbox.clock, timedelta(days=7), batch=1)
+    assert await prune() == 1  # only what finished more than 7 days ago
+    assert sorted(r.message.to for r in outbox.rows()) == ["new@example.com", "waiting@example.com"]
+    outbox.clock.advance(days=3)
+    assert await prune() == 2  # sent and failed alike, batch after batch
+    assert outbox.rows() == []

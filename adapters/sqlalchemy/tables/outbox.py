@@ -19,6 +19,8 @@ email_outbox = Table(
     Column("attempts", Integer, nullable=False),
     Column("next_attempt_at", UtcDateTime, nullable=False),
     Column("sent_at", UtcDateTime, nullable=True),
+    # Refused for good by the mail server: never tried again (migration 0005).
+    Column("failed_at", UtcDateTime, nullable=True),
     Column("last_error", String(255), nullable=True),
 )
 # Only unsent messages are ever looked for, so sent ones stay out of the index.
@@ -28,3 +30,11 @@ Index(
     postgresql_where=email_outbox.c.sent_at.is_(None),
     sqlite_where=email_outbox.c.sent_at.is_(None),
 )
+# Pruning the history finds finished messages by when they finished (migration 0005).
+for _finished in (email_outbox.c.sent_at, email_outbox.c.failed_at):
+    Index(
+        f"ix_email_outbox_{_finished.name}",
+        _finished,
+        postgresql_where=_finished.isnot(None),
+        sqlite_where=_finished.isnot(None),
+    )
