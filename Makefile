@@ -9,9 +9,10 @@ STAMP  := $(VENV)/.installed
 run: $(STAMP) ## install, migrate the embedded SQLite database and serve on :8000
 	$(BIN)/hexapi serve
 
-test: $(STAMP) ## install, check the layers and lint, run every test
+test: $(STAMP) ## install, check the layers, lint, check types, run every test
 	$(BIN)/lint-imports
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 install: $(STAMP)
@@ -29,4 +30,4 @@ lock: ## re-resolve requirements.lock from pyproject.toml (needs uv)
 	uv pip compile pyproject.toml --extra dev --generate-hashes --universal --python-version 3.11 -o requirements.lock
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis

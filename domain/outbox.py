@@ -49,7 +49,7 @@ class DeliveryRefused(Exception):
 def retry_delay(attempts: int) -> timedelta:
     """How long to wait after the `attempts`-th failed try: 2 s, 4 s, 8 s … capped."""
     exponent = min(max(attempts, 1) - 1, 16)  # the cap is reached long before; no huge powers
-    return min(FIRST_RETRY_DELAY * 2**exponent, MAX_RETRY_DELAY)
+    return min(FIRST_RETRY_DELAY * (1 << exponent), MAX_RETRY_DELAY)
 
 
 def short_error(error: BaseException) -> str:

@@ -175,13 +175,19 @@ class _StderrHandler(logging.Handler):
         self._write([*self._take(), record])
 
     def flush(self) -> None:
-        with self.lock:
+        self.acquire()  # the handler's own lock, as handle() takes it
+        try:
             self._write(self._take())
+        finally:
+            self.release()
 
     def close(self) -> None:
-        with self.lock:
+        self.acquire()
+        try:
             self._closed = True
             self._write(self._take())
+        finally:
+            self.release()
         self._wake.set()
         super().close()
 

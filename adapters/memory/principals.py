@@ -20,4 +20,5 @@ class InMemoryPrincipalLookup(PrincipalLookup):
         user = self._store.table("users").get(user_id)
         if session is None or user is None or not grants_access(session, user, self._clock.now()):
             return None
-        return replace(user)
+        found: User = replace(user)
+        return found

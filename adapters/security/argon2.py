@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from argon2 import PasswordHasher as _Argon2
 from argon2 import Type
@@ -16,6 +18,7 @@ from application.ports import PasswordHasher
 OWASP_MEMORY_KIB = 19 * 1024
 OWASP_TIME_COST = 2
 OWASP_PARALLELISM = 1
+T = TypeVar("T")
 
 
 class Argon2PasswordHasher(PasswordHasher):
@@ -74,5 +77,5 @@ class Argon2PasswordHasher(PasswordHasher):
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
 
-    async def _run(self, fn, *args):  # type: ignore[no-untyped-def]
+    async def _run(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)

@@ -16,7 +16,7 @@ from domain.outbox import MAX_ERROR_LENGTH, QueuedEmail
 _t = email_outbox.c
 
 
-def queued_from_row(row: Mapping[str, Any]) -> QueuedEmail:
+def queued_from_row(row: Mapping[Any, Any]) -> QueuedEmail:
     return QueuedEmail(
         id=row["id"],
         message=EmailMessage(

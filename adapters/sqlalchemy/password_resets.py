@@ -16,7 +16,7 @@ _t = password_reset_tokens.c
 _COLUMNS = [c.name for c in password_reset_tokens.columns]
 
 
-def reset_token_from_row(row: Mapping[str, Any]) -> PasswordResetToken:
+def reset_token_from_row(row: Mapping[Any, Any]) -> PasswordResetToken:
     return PasswordResetToken(**{name: row[name] for name in _COLUMNS})
 
 

@@ -15,7 +15,7 @@ from domain.sessions import LoginSession
 _COLUMNS = [c.name for c in login_sessions.columns]
 
 
-def session_from_row(row: Mapping[str, Any]) -> LoginSession:
+def session_from_row(row: Mapping[Any, Any]) -> LoginSession:
     return LoginSession(**{name: row[name] for name in _COLUMNS})
 
 

@@ -18,7 +18,7 @@ from domain.users import User
 _COLUMNS = [c.name for c in users.columns]
 
 
-def user_from_row(row: Mapping[str, Any]) -> User:
+def user_from_row(row: Mapping[Any, Any]) -> User:
     return User(**{name: row[name] for name in _COLUMNS})
 
 

@@ -48,6 +48,7 @@ def _document_body_limit(app: FastAPI) -> None:
                 for operation in operations.values():
                     if "requestBody" in operation:
                         operation["responses"].setdefault("413", entry)
+            app.openapi_schema = schema
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

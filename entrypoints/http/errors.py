@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -76,7 +77,7 @@ class ErrorJSONResponse(JSONResponse):
 
 
 def error_response(
-    status: int, detail: str, code: str, headers: dict[str, str] | None = None
+    status: int, detail: str, code: str, headers: Mapping[str, str] | None = None
 ) -> ErrorJSONResponse:
     headers = dict(headers or {})
     if status == 401:
@@ -112,7 +113,8 @@ def _validation_problems(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
         ):
             problem.pop("input", None)
         problems.append(problem)
-    return jsonable_encoder(problems)
+    encoded: list[dict[str, Any]] = jsonable_encoder(problems)
+    return encoded
 
 
 async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Self, TypeVar
 
 from fastapi import Depends, Query, Request
 from pydantic import BaseModel, Field
@@ -55,7 +55,7 @@ class PageOut(BaseModel, Generic[T]):
     )
 
     @classmethod
-    def of(cls, page: Page[Any], convert: Callable[[Any], T]) -> PageOut[T]:
+    def of(cls, page: Page[Any], convert: Callable[[Any], T]) -> Self:
         return cls(
             items=[convert(item) for item in page.items],
             total=page.total,

@@ -41,7 +41,7 @@ class ConfiguredCorsMiddleware(CORSMiddleware):
         if response.status_code < 400:
             return response
         # Refusals get the contract's error body (and keep the CORS headers computed above).
-        detail = response.body.decode()
+        detail = bytes(response.body).decode()
         kept = {
             k: v
             for k, v in response.headers.items()

@@ -26,4 +26,5 @@ async def render_unhandled(scope: Scope, receive: Receive, exc: Exception) -> Re
     if handler is None:
         log.error("unhandled error", exc_info=exc)
         return error_response(500, "Internal server error.", "internal_error")
-    return await handler(Request(scope, receive), exc)
+    response: Response = await handler(Request(scope, receive), exc)
+    return response

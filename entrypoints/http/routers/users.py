@@ -112,7 +112,7 @@ async def change_password(
 
 
 @router.delete("/me", status_code=status.HTTP_204_NO_CONTENT, responses=responses(401, 409))
-async def delete_me(user: CurrentUser, delete_user: Use[DeleteUser]):
+async def delete_me(user: CurrentUser, delete_user: Use[DeleteUser]) -> None:
     """Delete the caller's account and everything it owns; 409 `last_superuser` for the only
     active superuser."""
     await delete_user(user, user.id)
