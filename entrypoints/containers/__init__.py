@@ -53,7 +53,7 @@ def use_cases(container: Container) -> dict[type, providers.Provider[Any]]:
         for provider in child.providers.values():  # type: ignore[attr-defined]
             if not isinstance(provider, providers.Factory | providers.Singleton):
                 continue
-            cls = provider.cls
+            cls: object = provider.cls
             if not isinstance(cls, type):
                 continue
             if cls in found and found[cls] is not provider:
