@@ -23,7 +23,7 @@ _WITH_AUTHOR = select(_m.id, _m.room, _m.user_id, users.c.name, _m.text, _m.sent
 )
 
 
-def message_from_row(row: Mapping[str, Any]) -> ChatMessage:
+def message_from_row(row: Mapping[Any, Any]) -> ChatMessage:
     return ChatMessage(
         id=row["id"],
         room=row["room"],

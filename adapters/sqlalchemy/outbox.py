@@ -101,7 +101,7 @@ class SqlAlchemyEmailOutbox(EmailOutbox):
         )
 
     async def prune_finished(self, before: datetime, limit: int) -> int:
-        # Two index-served selections (migration 0005), each batch one short statement.
+        # Two index-served selections (migration 0006), each batch one short statement.
         deleted = 0
         for finished in (_t.sent_at, _t.failed_at):
             if deleted >= limit:

@@ -19,7 +19,7 @@ email_outbox = Table(
     Column("attempts", Integer, nullable=False),
     Column("next_attempt_at", UtcDateTime, nullable=False),
     Column("sent_at", UtcDateTime, nullable=True),
-    # Refused for good by the mail server: never tried again (migration 0005).
+    # Refused for good by the mail server: never tried again (migration 0006).
     Column("failed_at", UtcDateTime, nullable=True),
     Column("last_error", String(255), nullable=True),
 )
@@ -30,7 +30,7 @@ Index(
     postgresql_where=email_outbox.c.sent_at.is_(None),
     sqlite_where=email_outbox.c.sent_at.is_(None),
 )
-# Pruning the history finds finished messages by when they finished (migration 0005).
+# Pruning the history finds finished messages by when they finished (migration 0006).
 for _finished in (email_outbox.c.sent_at, email_outbox.c.failed_at):
     Index(
         f"ix_email_outbox_{_finished.name}",

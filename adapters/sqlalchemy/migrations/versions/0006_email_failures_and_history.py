@@ -6,8 +6,8 @@ through one partial index per kind of ending. `email_outbox` exists already and 
 large: the column is nullable without a default (no table rewrite), and on PostgreSQL the
 indexes are built CONCURRENTLY (see adapters/sqlalchemy/online_ddl.py).
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-01
 """
 
@@ -19,8 +19,8 @@ from alembic import op
 from adapters.sqlalchemy.online_ddl import create_index_concurrently, drop_index_concurrently
 from adapters.sqlalchemy.types import UtcDateTime
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
