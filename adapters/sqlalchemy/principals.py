@@ -30,7 +30,7 @@ _PRINCIPAL = (
 )
 
 
-def principal_from_row(row: Mapping[str, Any] | None, now: datetime) -> User | None:
+def principal_from_row(row: Mapping[Any, Any] | None, now: datetime) -> User | None:
     """The user of a (user, session) row when the session still grants access, else None."""
     if row is None:
         return None
