@@ -6,8 +6,11 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: run test install bench lock clean
 
-run: $(STAMP) ## install, migrate the embedded SQLite database and serve on :8000
-	$(BIN)/hexapi serve
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+run: $(STAMP) ## install, migrate the embedded SQLite database and serve on HOST:PORT
+	$(BIN)/hexapi serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP) ## install, check the layers, lint, check types, run every test
 	$(BIN)/lint-imports

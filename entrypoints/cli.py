@@ -146,6 +146,13 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         message = f"invalid setting DATA_DIR: cannot keep the signing key there: {exc}"
         print(f"hexapi: {message}", file=sys.stderr)
         return 2
+    if not _can_listen(args.host, args.port):
+        print(
+            f"hexapi: {args.host}:{args.port} is already in use; pick another port with"
+            " --port (make run PORT=8001)",
+            file=sys.stderr,
+        )
+        return 2
     asyncio.run(_migrate(settings))
     share_metrics_between(1 if args.reload else args.workers)
     # uvicorn re-raises the SIGTERM it stopped on once it has shut down gracefully, which
@@ -166,6 +173,25 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
     )
     return 0
+
+
+def _can_listen(host: str, port: int) -> bool:
+    """Whether the address is free, asked the way uvicorn binds it (SO_REUSEADDR), so a busy
+    port ends with one line that says what to do instead of uvicorn's bare error."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror:
+        return True  # let uvicorn report an unknown host in its own words
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError:
+            return False
+    return True
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,10 +6,11 @@ from collections.abc import Sequence
 
 from dependency_injector import containers, providers
 
+from adapters.security.signing import HmacSigner
 from application.users.admin import CreateUser, GetUser, ListUsers
 from application.users.changes import ChangePassword, UpdateUser
 from application.users.deletion import AvatarFiles, DeleteUser
-from application.users.profiles import GetAvatar, GetProfile, SetAvatar, UpdateProfile
+from application.users.profiles import AvatarLinks, GetAvatar, GetProfile, SetAvatar, UpdateProfile
 
 
 class UsersContainer(containers.DeclarativeContainer):
@@ -41,4 +42,15 @@ class UsersContainer(containers.DeclarativeContainer):
     set_avatar = providers.Factory(
         SetAvatar, uow=core.uow.provider, files=core.file_storage, clock=core.clock
     )
-    get_avatar = providers.Factory(GetAvatar, uow=core.uow.provider, files=core.file_storage)
+    avatar_links = providers.Singleton(
+        AvatarLinks,
+        signer=providers.Singleton(
+            HmacSigner,
+            secret_key=core.secret_key,
+            previous_keys=core.previous_secret_keys,
+            purpose="avatar link",
+        ),
+    )
+    get_avatar = providers.Factory(
+        GetAvatar, uow=core.uow.provider, files=core.file_storage, links=avatar_links
+    )

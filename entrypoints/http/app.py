@@ -15,6 +15,7 @@ from entrypoints.http.conventions import install_conventions
 from entrypoints.http.dependencies import install_use_cases
 from entrypoints.http.docs import install_docs
 from entrypoints.http.errors import install_error_handlers, responses
+from entrypoints.http.openapi import install_openapi, operation_id
 from entrypoints.http.routers import (  # one name per line: each resource adds its own
     auth,
     health,
@@ -43,8 +44,8 @@ def create_app(
     app = FastAPI(
         title="hexapi",
         version=_version(),
-        description="Accounts, users, items, posts, a shop, files, chat and e-mail over HTTP.",
         lifespan=_lifespan,
+        generate_unique_id_function=operation_id,
         docs_url=None,  # offline pages instead: see entrypoints/http/docs.py
         redoc_url=None,
         # Metrics are Prometheus (/metrics) and logs are ours; FastAPI's native OpenTelemetry
@@ -59,6 +60,7 @@ def create_app(
     # Resources: one line each, `app.include_router(name.router, prefix=…, responses=…)`.
     install_use_cases(app, container)  # fails here if a route asks for an unknown use case
     install_docs(app)
+    install_openapi(app)
     if conventions:
         install_conventions(app, container, api_prefix=API_PREFIX)
     return app

@@ -13,10 +13,9 @@ from dependency_injector import providers
 from fastapi import FastAPI
 
 from entrypoints.containers import Container
+from entrypoints.http.errors import error_model
 from entrypoints.http.metrics import HttpMetrics, install_metrics, metrics_for_process
 from entrypoints.http.middleware.stack import install_middleware
-
-_ERROR_BODY = {"$ref": "#/components/schemas/ErrorBody"}
 
 
 def install_conventions(app: FastAPI, container: Container, *, api_prefix: str) -> None:
@@ -40,9 +39,17 @@ def _document_body_limit(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             schema = build_schema()
+            model = error_model(413)
+            schema["components"]["schemas"].setdefault(
+                model.__name__, model.model_json_schema(mode="serialization")
+            )
             entry = {
                 "description": HTTPStatus.REQUEST_ENTITY_TOO_LARGE.phrase,
-                "content": {"application/json": {"schema": _ERROR_BODY}},
+                "content": {
+                    "application/json": {
+                        "schema": {"$ref": f"#/components/schemas/{model.__name__}"}
+                    }
+                },
             }
             for operations in schema["paths"].values():
                 for operation in operations.values():

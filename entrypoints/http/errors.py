@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping
+from functools import cache
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field, create_model
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.errors import (
@@ -58,6 +60,41 @@ STATUS_CODES = {
     429: "rate_limited",
     503: "service_unavailable",
 }
+# Every `code` each status can carry, as the contract lists them: published as an enum per
+# status, so a client can narrow an error by its code. A domain error whose code is missing
+# here fails tests/http/test_error_codes.py.
+ERROR_CODES: dict[int, tuple[str, ...]] = {
+    400: ("invalid_token", "invalid_password", "bad_request"),
+    401: ("not_authenticated", "invalid_token", "invalid_credentials"),
+    403: ("forbidden", "inactive_user"),
+    404: ("not_found",),
+    405: ("method_not_allowed",),
+    409: (
+        "email_taken",
+        "insufficient_stock",
+        "invalid_state",
+        "last_superuser",
+        "idempotency_key_reused",
+        "request_in_progress",
+    ),
+    413: ("payload_too_large",),
+    415: ("unsupported_media_type",),
+    429: ("rate_limited",),
+    503: ("service_unavailable",),
+}
+# Spelled out rather than derived from `HTTPStatus` names, which differ between Python versions.
+_ERROR_MODEL_NAMES = {
+    400: "BadRequestError",
+    401: "UnauthorizedError",
+    403: "ForbiddenError",
+    404: "NotFoundError",
+    405: "MethodNotAllowedError",
+    409: "ConflictError",
+    413: "PayloadTooLargeError",
+    415: "UnsupportedMediaTypeError",
+    429: "RateLimitedError",
+    503: "ServiceUnavailableError",
+}
 SECRET_FIELDS = {"password", "new_password", "current_password", "token", "refresh_token"}
 
 
@@ -85,12 +122,39 @@ def error_response(
     return ErrorJSONResponse({"detail": detail, "code": code}, status_code=status, headers=headers)
 
 
+@cache
+def error_model(status: int) -> type[BaseModel]:
+    """The published body of an error status: `ErrorBody` with `code` narrowed to its enum,
+    named for the status (`NotFoundError`, `ConflictError` …)."""
+    if status == 422:
+        return ValidationErrorBody
+    codes = ERROR_CODES[status]
+    name = _ERROR_MODEL_NAMES[status]
+    code_type: Any = Literal[codes]
+    return create_model(
+        name,
+        __base__=ErrorBody,
+        __doc__=f"The body of a {status} response.",
+        # An enum even for one code (pydantic alone would publish `const`), so every status
+        # reads the same to a generator.
+        code=(
+            code_type,
+            Field(
+                description="A stable snake_case code for programs.",
+                json_schema_extra={"enum": list(codes)},
+            ),
+        ),
+    )
+
+
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries for the error statuses a route can return."""
     documented: dict[int | str, dict[str, Any]] = {}
     for status in statuses:
-        model = ValidationErrorBody if status == 422 else ErrorBody
-        entry: dict[str, Any] = {"model": model, "description": HTTPStatus(status).phrase}
+        entry: dict[str, Any] = {
+            "model": error_model(status),
+            "description": HTTPStatus(status).phrase,
+        }
         if status == 401:
             entry["headers"] = {"WWW-Authenticate": {"schema": {"type": "string"}}}
         if status == 429:

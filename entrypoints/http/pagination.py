@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Annotated, Any, Generic, Self, TypeVar
 
 from fastapi import Depends, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from application.pagination import (
     DEFAULT_PAGE_SIZE,
@@ -15,6 +15,7 @@ from application.pagination import (
     Page,
     PageRequest,
 )
+from entrypoints.http.schemas.common import ResponseModel
 
 T = TypeVar("T")
 
@@ -44,7 +45,7 @@ def _page_request(
 PageParams = Annotated[PageRequest, Depends(_page_request)]
 
 
-class PageOut(BaseModel, Generic[T]):
+class PageOut(ResponseModel, Generic[T]):
     items: list[T]
     total: int = Field(description="Items matching the filters, on every page.")
     page: int | None = Field(description="The page number; null when read by cursor.")

@@ -4,6 +4,7 @@ start on a bad setting with one clear line."""
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 from pathlib import Path
 
@@ -136,3 +137,14 @@ def test_an_unreachable_database_stops_with_one_line(tmp_path, settings, command
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert "DATABASE_URL" in lines[0]
+
+
+def test_a_busy_port_stops_serve_with_one_line_that_says_what_to_do(tmp_path, settings) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = hexapi("serve", "--port", str(port), cwd=tmp_path, **settings)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert f"127.0.0.1:{port} is already in use" in lines[0]
+    assert "--port" in lines[0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from entrypoints.http.errors import ERROR_CODES, error_model
 from tests.support.api import bearer
 
 EXPECTED_STATUSES = {
@@ -39,8 +40,11 @@ async def test_each_operation_documents_its_statuses(schema, method, path) -> No
         assert "WWW-Authenticate" in operation["responses"]["401"]["headers"]
     for status, response in operation["responses"].items():
         if status.startswith(("4", "5")):
-            body = response["content"]["application/json"]["schema"]["$ref"]
-            assert body.endswith("ValidationErrorBody" if status == "422" else "ErrorBody")
+            reference = response["content"]["application/json"]["schema"]
+            assert reference["$ref"].endswith(error_model(int(status)).__name__)
+            if status != "422":
+                code = model(schema, reference)["properties"]["code"]
+                assert code["enum"] == list(ERROR_CODES[int(status)])
 
 
 async def test_login_is_an_oauth2_password_form(schema) -> None:

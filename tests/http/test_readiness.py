@@ -91,4 +91,4 @@ async def test_every_api_operation_documents_503_for_an_unavailable_database(cli
     for path, method, operation in operations:
         assert "503" in operation["responses"], (method, path)
         body = operation["responses"]["503"]["content"]["application/json"]["schema"]
-        assert body["$ref"].endswith("/ErrorBody")
+        assert body["$ref"].endswith("/ServiceUnavailableError")

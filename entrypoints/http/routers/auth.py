@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, status
-from fastapi.security import OAuth2PasswordRequestForm
+from fastapi import APIRouter, Form, status
 
 from application.auth.login import LogIn
 from application.auth.password_reset import RequestPasswordReset, ResetPassword
@@ -11,7 +10,7 @@ from application.auth.registration import NewAccount, RegisterUser
 from application.auth.sessions import LogOut, RefreshTokens
 from entrypoints.http.dependencies import Use
 from entrypoints.http.errors import responses
-from entrypoints.http.schemas.auth import RefreshRequest, RegisterRequest, Token
+from entrypoints.http.schemas.auth import LoginForm, RefreshRequest, RegisterRequest, Token
 from entrypoints.http.schemas.password_reset import (
     ForgotPasswordRequest,
     ResetPasswordRequest,
@@ -28,25 +27,21 @@ router = APIRouter(prefix="/auth", tags=["auth"])
     responses=responses(409, 422),
     description=RegisterUser.__doc__,
 )
-async def register(
-    body: RegisterRequest, register_user: Use[RegisterUser]
-) -> UserOut:
+async def auth_register(body: RegisterRequest, register_user: Use[RegisterUser]) -> UserOut:
     user = await register_user(NewAccount(email=body.email, name=body.name, password=body.password))
     return UserOut.from_user(user)
 
 
 @router.post("/login", responses=responses(401, 403, 422, 429), description=LogIn.__doc__)
-async def login(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+async def auth_login(
+    form: Annotated[LoginForm, Form()],
     log_in: Use[LogIn],
 ) -> Token:
     return Token.from_pair(await log_in(form.username, form.password))
 
 
 @router.post("/refresh", responses=responses(401, 422), description=RefreshTokens.__doc__)
-async def refresh(
-    body: RefreshRequest, refresh_tokens: Use[RefreshTokens]
-) -> Token:
+async def auth_refresh(body: RefreshRequest, refresh_tokens: Use[RefreshTokens]) -> Token:
     return Token.from_pair(await refresh_tokens(body.refresh_token))
 
 
@@ -56,7 +51,7 @@ async def refresh(
     responses=responses(401, 422),
     description=LogOut.__doc__,
 )
-async def logout(body: RefreshRequest, log_out: Use[LogOut]) -> None:
+async def auth_logout(body: RefreshRequest, log_out: Use[LogOut]) -> None:
     await log_out(body.refresh_token)
 
 
@@ -66,7 +61,7 @@ async def logout(body: RefreshRequest, log_out: Use[LogOut]) -> None:
     responses=responses(422),
     description=RequestPasswordReset.__doc__,
 )
-async def forgot_password(
+async def auth_forgot_password(
     body: ForgotPasswordRequest,
     request_reset: Use[RequestPasswordReset],
 ) -> ResetRequested:
@@ -80,7 +75,5 @@ async def forgot_password(
     responses=responses(400, 422),
     description=ResetPassword.__doc__,
 )
-async def reset_password(
-    body: ResetPasswordRequest, reset: Use[ResetPassword]
-) -> None:
+async def auth_reset_password(body: ResetPasswordRequest, reset: Use[ResetPassword]) -> None:
     await reset(body.token, body.new_password)

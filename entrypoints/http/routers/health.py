@@ -4,30 +4,30 @@ from typing import Literal
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 
 from application.health import CheckReadiness
 from entrypoints.http.dependencies import Use
+from entrypoints.http.schemas.common import ResponseModel
 
 router = APIRouter(tags=["health"])
 
 
-class Liveness(BaseModel):
+class Liveness(ResponseModel):
     status: Literal["healthy"] = "healthy"
 
 
-class Ready(BaseModel):
+class Ready(ResponseModel):
     status: Literal["ready"] = "ready"
     database: Literal["ok"] = "ok"
 
 
-class NotReady(BaseModel):
+class NotReady(ResponseModel):
     status: Literal["unavailable"] = "unavailable"
     database: Literal["error"] = "error"
 
 
 @router.get("/health")
-async def health() -> Liveness:
+async def health_live() -> Liveness:
     """Liveness: the process answers. Touches nothing else."""
     return Liveness()
 
@@ -38,7 +38,7 @@ async def health() -> Liveness:
     responses={503: {"model": NotReady, "description": "The database does not answer."}},
     description=CheckReadiness.__doc__,
 )
-async def ready(check: Use[CheckReadiness]) -> Ready | JSONResponse:
+async def health_ready(check: Use[CheckReadiness]) -> Ready | JSONResponse:
     if await check():
         return Ready()
     return JSONResponse(NotReady().model_dump(), status_code=503)

@@ -6,7 +6,14 @@ from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from domain.passwords import password_policy_message
 from domain.tokens import TokenPair
-from entrypoints.http.schemas.common import Email, Name, NewPassword, RequestModel, Secret
+from entrypoints.http.schemas.common import (
+    Email,
+    Name,
+    NewPassword,
+    RequestModel,
+    ResponseModel,
+    Secret,
+)
 
 
 class RegisterRequest(RequestModel):
@@ -23,11 +30,22 @@ class RegisterRequest(RequestModel):
         return password
 
 
+class LoginForm(BaseModel):
+    """The OAuth2 password flow's form. The flow's other fields (`scope`, client
+    credentials) are accepted and ignored, so Swagger's Authorize button works."""
+
+    username: str = Field(description="The account's e-mail address.")
+    password: Secret
+    grant_type: Literal["password"] = Field(
+        default="password", description="The OAuth2 grant; only `password` is accepted."
+    )
+
+
 class RefreshRequest(RequestModel):
     refresh_token: Secret
 
 
-class Token(BaseModel):
+class Token(ResponseModel):
     access_token: str
     refresh_token: str
     token_type: Literal["bearer"] = "bearer"  # noqa: S105 - the OAuth2 scheme name

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -12,6 +12,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     StringConstraints,
+    WithJsonSchema,
 )
 
 from domain.emails import normalize_email
@@ -24,10 +25,12 @@ from domain.passwords import (
 )
 from domain.users import CONTROL_CHARACTERS, MAX_NAME_LENGTH
 
-# Timestamps leave as ISO 8601 with an explicit +00:00 offset.
+# Timestamps leave as ISO 8601 with an explicit +00:00 offset (and say so in the schema: the
+# serializer returns a string, which alone would publish a bare string).
 UtcDatetime = Annotated[
     datetime,
     PlainSerializer(lambda v: v.astimezone(UTC).isoformat(), return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
 ]
 # Secrets are taken exactly as sent: never stripped, never echoed in errors.
 Secret = Annotated[str, StringConstraints(strip_whitespace=False)]
@@ -42,7 +45,12 @@ _PASSWORD_SCHEMA = {
 # A password the policy applies to, documented but checked elsewhere (where the order of
 # checks matters, e.g. permission before policy).
 PolicyPassword = Annotated[
-    Secret, Field(description=POLICY_IN_WORDS, json_schema_extra=_PASSWORD_SCHEMA)
+    Secret,
+    Field(
+        description=POLICY_IN_WORDS,
+        json_schema_extra=_PASSWORD_SCHEMA,
+        examples=["Correct-Horse-7"],  # one the policy accepts, so "Try it out" works
+    ),
 ]
 
 
@@ -71,7 +79,7 @@ Name = Annotated[
         max_length=MAX_NAME_LENGTH,
         pattern=NO_CONTROL_CHARACTERS,
     ),
-    Field(json_schema_extra=_NAME_SCHEMA),
+    Field(json_schema_extra=_NAME_SCHEMA, examples=["Ann Example"]),
 ]
 
 
@@ -86,7 +94,7 @@ Email = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=3, max_length=254),
     AfterValidator(_email),
-    Field(json_schema_extra={"format": "email"}),
+    Field(json_schema_extra={"format": "email"}, examples=["ann@example.com"]),
 ]
 
 
@@ -96,18 +104,37 @@ class RequestModel(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-class ErrorBody(BaseModel):
+class ResponseModel(BaseModel):
+    """Response bodies: a field the server always sends is `required` in the published schema,
+    defaults included, so generated clients need not type it as possibly missing."""
+
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
+
+class ErrorBody(ResponseModel):
+    """The body of every error but 422. Each status publishes its own subclass, whose `code`
+    is an enum of the codes that status can carry (see entrypoints/http/errors.py)."""
+
     detail: str = Field(description="A message for people.")
     code: str = Field(description="A stable snake_case code for programs.")
 
 
 class ValidationProblem(BaseModel):
-    type: str
-    loc: list[str | int]
-    msg: str
-    ctx: dict[str, Any] | None = None
+    """One problem found in the request, in FastAPI's shape; `input` and `ctx` only where
+    they apply."""
+
+    type: str = Field(description="The kind of problem, e.g. `missing` or `string_too_long`.")
+    loc: list[str | int] = Field(description="Where: `body`, `query` … then the field path.")
+    msg: str = Field(description="A message for people.")
+    input: Any = Field(
+        default=None,
+        description="The value that was refused; left out for secrets and whole objects.",
+    )
+    ctx: dict[str, Any] = Field(
+        default_factory=dict, description="Details of the rule, e.g. its limit."
+    )
 
 
-class ValidationErrorBody(BaseModel):
-    detail: list[ValidationProblem]
-    code: str = "validation_error"
+class ValidationErrorBody(ResponseModel):
+    detail: list[ValidationProblem] = Field(description="At most 100 problems.")
+    code: Literal["validation_error"] = "validation_error"

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from entrypoints.http.schemas.common import Email, NewPassword, RequestModel, Secret
+from entrypoints.http.schemas.common import Email, NewPassword, RequestModel, ResponseModel, Secret
 
 
 class ForgotPasswordRequest(RequestModel):
@@ -14,5 +14,5 @@ class ResetPasswordRequest(RequestModel):
     new_password: NewPassword  # the e-mail rule is checked once the e-mail is known
 
 
-class ResetRequested(BaseModel):
+class ResetRequested(ResponseModel):
     detail: str = "If an active account has this e-mail, a reset link is on its way."

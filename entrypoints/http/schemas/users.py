@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from application.auth.registration import NewAccount
 from application.users.changes import UserChanges
@@ -14,12 +14,13 @@ from entrypoints.http.schemas.common import (
     NewPassword,
     PolicyPassword,
     RequestModel,
+    ResponseModel,
     Secret,
     UtcDatetime,
 )
 
 
-class UserOut(BaseModel):
+class UserOut(ResponseModel):
     """A user account as clients see it: never the password hash."""
 
     id: uuid.UUID

@@ -168,3 +168,35 @@ async def test_anything_but_one_file_field_is_422(api, request_kwargs) -> None:
     response = await api.put(AVATAR, headers=headers, **request_kwargs)
     assert_validation_error(response)
     assert stored_avatars(api) == []
+
+
+async def test_the_avatar_url_works_in_a_page_without_a_token_and_may_be_cached(api) -> None:
+    ann = await person(api)
+    url = (await upload(api, ann.headers, PNG)).json()["avatar_url"]
+    image = await api.get(url)  # as <img src> would: no Authorization header
+    assert (image.status_code, image.content) == (200, PNG)
+    assert image.headers["cache-control"] == "private, max-age=86400"
+    with_token = await api.get(f"{USERS}/{ann.id}/avatar", headers=ann.headers)
+    assert with_token.headers["cache-control"] == "no-store"
+    profile = await api.get(f"{USERS}/{ann.id}/profile", headers=ann.headers)
+    assert profile.json()["avatar_url"] == url
+
+
+async def test_a_tampered_or_stale_avatar_url_needs_a_token(api) -> None:
+    ann, bob = await person(api), await person(api)
+    old = (await upload(api, ann.headers, PNG)).json()["avatar_url"]
+    bobs = (await upload(api, bob.headers, GIF)).json()["avatar_url"]
+    tampered = old.replace("sig=", "sig=x")
+    foreign = bobs.replace(str(bob.id), str(ann.id))  # bob's signature on ann's avatar
+    await upload(api, ann.headers, JPEG)
+    for url in (tampered, foreign, old):
+        assert_error(await api.get(url), 401, "not_authenticated")
+        image = await api.get(url, headers=bob.headers)
+        assert (image.status_code, image.content) == (200, JPEG)
+
+
+async def test_an_inactive_accounts_avatar_url_is_404(api) -> None:
+    root, ann = await superuser(api), await person(api)
+    url = (await upload(api, ann.headers, PNG)).json()["avatar_url"]
+    await api.patch(f"{USERS}/{ann.id}", headers=root.headers, json={"is_active": False})
+    assert_error(await api.get(url), 404, "not_found")
