@@ -12,7 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from adapters.sqlalchemy.user_search import SQLITE_LOWER, sqlite_lower
+from adapters.sqlalchemy.text_search import SQLITE_LOWER, sqlite_lower
 
 SQLITE_BUSY_TIMEOUT_MS = 5_000
 _READ_ONLY_OPTION = "hexapi_read_only"
@@ -92,7 +92,7 @@ def _sqlite_engine(url: str, *, echo: bool) -> AsyncEngine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
-        # Searches lower non-ASCII text as PostgreSQL does (see user_search.contains_text).
+        # Searches lower non-ASCII text as PostgreSQL does (see text_search.contains_text).
         dbapi_connection.create_function(SQLITE_LOWER, 1, sqlite_lower, deterministic=True)
 
     @event.listens_for(engine.sync_engine, "begin")

@@ -1,7 +1,7 @@
 """Case-insensitive search finds the same rows on every backend, whatever the script.
 
 SQLite's own lower() knows ASCII only; PostgreSQL's follows the database's LC_CTYPE. The one
-search helper (adapters/sqlalchemy/user_search.contains_text) makes them agree with each
+search helper (adapters/sqlalchemy/text_search.contains_text) makes them agree with each
 other and with the in-memory listing: every backend must give the table below.
 """
 
@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import literal, select, text
 
 from adapters.sqlalchemy.engine import build_engine
-from adapters.sqlalchemy.user_search import unicode_lower
+from adapters.sqlalchemy.text_search import unicode_lower
 from application.ports.users import UserFilter
 from domain.text_search import lower_text
 
