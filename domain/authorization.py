@@ -17,13 +17,13 @@ from domain.users import User
 PRIVILEGED_USER_FIELDS = frozenset({"password", "is_active", "is_superuser"})
 
 
-def can_see(actor: User, owner_id: uuid.UUID) -> bool:
+def can_see(actor: User, owner_id: uuid.UUID | None) -> bool:
     """Owner-scoped things (an account, and later items, orders, files, drafts): the owner
-    and superusers see them, nobody else."""
+    and superusers see them, nobody else (what has no owner left, superusers only)."""
     return actor.is_superuser or actor.id == owner_id
 
 
-def ensure_can_see(actor: User, owner_id: uuid.UUID) -> None:
+def ensure_can_see(actor: User, owner_id: uuid.UUID | None) -> None:
     if not can_see(actor, owner_id):
         raise NotFound()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from domain.orders import Order
 from domain.users import User
 
 PRODUCT_NAME = "hexapi"
@@ -43,5 +44,23 @@ def password_reset_email(user: User, reset_url: str, expires_in_minutes: int) ->
             f"{reset_url}\n\n"
             f"The link works once and expires in {expires_in_minutes} minutes. If you did not"
             " ask for it, ignore this message: your password stays as it is.\n"
+        ),
+    )
+
+
+def order_confirmation_email(order: Order, user: User) -> EmailMessage:
+    lines = "\n".join(
+        f"  {line.quantity} x {line.product_name} at {line.unit_price} = {line.line_total}"
+        for line in order.lines
+    )
+    return EmailMessage(
+        to=user.email,
+        kind="order_confirmation",
+        subject=f"Your {PRODUCT_NAME} order {order.id}",
+        body=(
+            f"Hello {user.name},\n\n"
+            f"thank you for your order {order.id}:\n\n"
+            f"{lines}\n\n"
+            f"Total: {order.total}\n"
         ),
     )

@@ -120,3 +120,31 @@ class RateLimited(DomainError):
 class ServiceUnavailable(DomainError):
     code = "service_unavailable"
     default_detail = "A required backend is unavailable; try again shortly."
+
+
+class InsufficientStock(Conflict):
+    """An order asks for more units of a product than are in stock."""
+
+    code = "insufficient_stock"
+    default_detail = "Not enough stock for this order."
+
+    def __init__(self, product_id: object, detail: str | None = None) -> None:
+        super().__init__(detail or f"Not enough stock of product {product_id}.")
+        self.product_id = product_id
+
+
+class InvalidState(Conflict):
+    """An action the current state does not allow (cancelling a cancelled order)."""
+
+    code = "invalid_state"
+    default_detail = "This is not possible in the current state."
+
+
+class IdempotencyKeyReused(Conflict):
+    code = "idempotency_key_reused"
+    default_detail = "This Idempotency-Key was used with another request body."
+
+
+class RequestInProgress(Conflict):
+    code = "request_in_progress"
+    default_detail = "A request with this Idempotency-Key is still being processed."

@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from adapters.memory.chat import CHAT_MESSAGES, InMemoryChatMessageRepository
+from adapters.memory.idempotency import IDEMPOTENCY_KEYS, InMemoryIdempotencyKeys
+from adapters.memory.orders import ORDER_LINES, ORDERS, InMemoryOrderRepository
 from adapters.memory.outbox import EMAIL_OUTBOX, InMemoryEmailOutbox
 from adapters.memory.password_resets import (
     PASSWORD_RESET_TOKENS,
     InMemoryPasswordResetTokenRepository,
 )
+from adapters.memory.products import PRODUCTS, InMemoryProductRepository
 from adapters.memory.sessions import SESSIONS, InMemorySessionRepository
 from adapters.memory.users import USERS, InMemoryUserRepository
 from adapters.memory.work import Work
@@ -27,4 +30,7 @@ REPOSITORIES: dict[str, Callable[[Work], object]] = {
         w.rows(PASSWORD_RESET_TOKENS)
     ),
     "chat": lambda w: InMemoryChatMessageRepository(w.rows(CHAT_MESSAGES), w.rows(USERS)),
+    "products": lambda w: InMemoryProductRepository(w.rows(PRODUCTS), w.rows(ORDER_LINES)),
+    "orders": lambda w: InMemoryOrderRepository(w.rows(ORDERS), w.rows(ORDER_LINES)),
+    "idempotency": lambda w: InMemoryIdempotencyKeys(w.rows(IDEMPOTENCY_KEYS)),
 }

@@ -10,8 +10,11 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.chat import SqlAlchemyChatMessageRepository
+from adapters.sqlalchemy.idempotency import SqlAlchemyIdempotencyKeys
+from adapters.sqlalchemy.orders import SqlAlchemyOrderRepository
 from adapters.sqlalchemy.outbox import SqlAlchemyEmailOutbox
 from adapters.sqlalchemy.password_resets import SqlAlchemyPasswordResetTokenRepository
+from adapters.sqlalchemy.products import SqlAlchemyProductRepository
 from adapters.sqlalchemy.sessions import SqlAlchemySessionRepository
 from adapters.sqlalchemy.users import SqlAlchemyUserRepository
 from application.ports import Clock
@@ -29,4 +32,7 @@ REPOSITORIES: dict[str, Callable[[Transaction], object]] = {
     "outbox": lambda t: SqlAlchemyEmailOutbox(t.connection, t.clock),
     "password_resets": lambda t: SqlAlchemyPasswordResetTokenRepository(t.connection),
     "chat": lambda t: SqlAlchemyChatMessageRepository(t.connection),
+    "products": lambda t: SqlAlchemyProductRepository(t.connection),
+    "orders": lambda t: SqlAlchemyOrderRepository(t.connection),
+    "idempotency": lambda t: SqlAlchemyIdempotencyKeys(t.connection),
 }

@@ -5,8 +5,11 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from application.ports.chat import ChatMessageRepository
+from application.ports.idempotency import IdempotencyKeys
+from application.ports.orders import OrderRepository
 from application.ports.outbox import EmailOutbox
 from application.ports.password_resets import PasswordResetTokenRepository
+from application.ports.products import ProductRepository
 from application.ports.sessions import SessionRepository
 from application.ports.users import UserRepository
 
@@ -23,6 +26,9 @@ class UnitOfWork(Protocol):
     sessions: SessionRepository
     outbox: EmailOutbox
     password_resets: PasswordResetTokenRepository
+    products: ProductRepository
+    orders: OrderRepository
+    idempotency: IdempotencyKeys
     chat: ChatMessageRepository
 
     async def __aenter__(self) -> Self: ...

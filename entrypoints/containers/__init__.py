@@ -16,6 +16,8 @@ from entrypoints.containers.auth import AuthContainer
 from entrypoints.containers.core import CoreContainer
 from entrypoints.containers.email import EmailContainer
 from entrypoints.containers.health import HealthContainer
+from entrypoints.containers.orders import OrdersContainer
+from entrypoints.containers.products import ProductsContainer
 from entrypoints.containers.users import UsersContainer
 from entrypoints.settings import Settings
 
@@ -28,6 +30,8 @@ class Container(containers.DeclarativeContainer):
     email = providers.Container(EmailContainer, core=core)
     auth = providers.Container(AuthContainer, core=core)
     # Resources: one line each, `name = providers.Container(NameContainer, core=core)`.
+    products = providers.Container(ProductsContainer, core=core)
+    orders = providers.Container(OrdersContainer, core=core)
 
     # Hooks of resources that keep bytes outside the database for an account, run by the
     # account deletion (application.users.deletion.AccountDeletionHook): one line each.

@@ -19,6 +19,8 @@ from entrypoints.http.openapi import install_openapi, operation_id
 from entrypoints.http.routers import (  # one name per line: each resource adds its own
     auth,
     health,
+    orders,
+    products,
     users,
 )
 from entrypoints.logging import configure_logging, flush_logs
@@ -58,6 +60,8 @@ def create_app(
     app.include_router(auth.router, prefix=API_PREFIX, responses=NEEDS_DATABASE)
     app.include_router(users.router, prefix=API_PREFIX, responses=NEEDS_DATABASE)
     # Resources: one line each, `app.include_router(name.router, prefix=…, responses=…)`.
+    app.include_router(products.router, prefix=API_PREFIX, responses=NEEDS_DATABASE)
+    app.include_router(orders.router, prefix=API_PREFIX, responses=NEEDS_DATABASE)
     install_use_cases(app, container)  # fails here if a route asks for an unknown use case
     install_docs(app)
     install_openapi(app)
@@ -84,9 +88,12 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     gc.freeze()
     delivery = container.email.email_delivery_loop()  # every worker sends queued e-mail
     delivery.start()
+    housekeeping = container.orders.housekeeping()  # and prunes what has expired
+    housekeeping.start()
     try:
         yield
     finally:
+        await housekeeping.stop()
         await delivery.stop()
         await close_container(container)
         flush_logs()  # the access lines still kept in the buffer

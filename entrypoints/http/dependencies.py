@@ -85,3 +85,16 @@ async def current_user(
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
+
+
+async def optional_user(
+    token: Annotated[str | None, Depends(oauth2_scheme)], authenticate: Use[Authenticate]
+) -> User | None:
+    """The caller on routes open to anyone: None without a token; a token that is sent must
+    be valid (401 otherwise), so a client never mistakes a dead session for anonymity."""
+    if not token:
+        return None
+    return await authenticate(token)
+
+
+MaybeUser = Annotated[User | None, Depends(optional_user)]

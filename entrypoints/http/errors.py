@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from domain.errors import (
     Conflict,
     DomainError,
+    InsufficientStock,
     InvalidCursor,
     InvalidPassword,
     InvalidResetToken,
@@ -181,15 +182,25 @@ def _validation_problems(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return encoded
 
 
-async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, DomainError)
-    status = status_for(exc)
+def error_content(exc: DomainError) -> tuple[int, dict[str, Any]]:
+    """The status and body the contract gives a domain error."""
     if isinstance(exc, PolicyViolation):
         where = "query" if isinstance(exc, InvalidCursor) else "body"
         problem = {"type": "value_error", "loc": [where, exc.field], "msg": exc.detail}
-        return ErrorJSONResponse({"detail": [problem], "code": exc.code}, status_code=422)
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
-    return error_response(status, exc.detail, exc.code, headers)
+        return 422, {"detail": [problem], "code": exc.code}
+    body: dict[str, Any] = {"detail": exc.detail, "code": exc.code}
+    if isinstance(exc, InsufficientStock):  # the contract names the product short of stock
+        body["product_id"] = str(exc.product_id)
+    return status_for(exc), body
+
+
+async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    status, body = error_content(exc)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else {}
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    return ErrorJSONResponse(body, status_code=status, headers=headers)
 
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:

@@ -75,5 +75,5 @@ def test_a_registry_that_misses_or_adds_a_repository_is_refused() -> None:
     check_repositories("complete", repository_names())
     with pytest.raises(TypeError, match=r"missing \['users'\]"):
         check_repositories("short", repository_names() - {"users"})
-    with pytest.raises(TypeError, match=r"not in the port \['orders'\]"):
-        check_repositories("long", {*repository_names(), "orders"})
+    with pytest.raises(TypeError, match=r"not in the port \['refunds'\]"):
+        check_repositories("long", {*repository_names(), "refunds"})

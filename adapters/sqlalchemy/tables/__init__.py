@@ -8,8 +8,10 @@ A resource adds its module with one line below.
 
 import adapters.sqlalchemy.tables.chat
 import adapters.sqlalchemy.tables.login_failures
+import adapters.sqlalchemy.tables.orders
 import adapters.sqlalchemy.tables.outbox
 import adapters.sqlalchemy.tables.password_resets
+import adapters.sqlalchemy.tables.products
 import adapters.sqlalchemy.tables.sessions
 import adapters.sqlalchemy.tables.users  # noqa: F401
 from adapters.sqlalchemy.tables.metadata import metadata

@@ -71,6 +71,7 @@ _WHITE_SPACE = r"\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u
 # "stripped, then at least one character, no controls", which is the same rule (pydantic's
 # regex engine has no lookahead, so the published pattern is not the enforced one).
 _NAME_SCHEMA = {"pattern": f"^(?=.*[^{_WHITE_SPACE}])[^{CONTROL_CHARACTERS}]*$"}
+VISIBLE_TEXT_SCHEMA = _NAME_SCHEMA  # for other one-line texts with the same rule
 Name = Annotated[
     str,
     StringConstraints(
