@@ -64,6 +64,14 @@ def multipart_body(
     }
 
 
+def takes_multipart(route: Any) -> bool:
+    """Whether `route` is an upload route: its `openapi_extra` declares a multipart body
+    (as `multipart_body` writes it). Only these routes get the upload body ceiling."""
+    extra = getattr(route, "openapi_extra", None) or {}
+    content = extra.get("requestBody", {}).get("content", {})
+    return "multipart/form-data" in content
+
+
 def api_description(tags: set[str]) -> str:
     lines = [f"- **{tag}**: {TAGS[tag]}" for tag in TAGS if tag in tags]
     return _SUMMARY + "\n\n" + "\n".join(lines)

@@ -1,5 +1,6 @@
-"""A body over MAX_BODY_BYTES (multipart: a larger ceiling) is 413 payload_too_large,
-declared or chunked, and is refused without being read whole."""
+"""A body over MAX_BODY_BYTES is 413 payload_too_large, declared or chunked, and is refused
+without being read whole, whatever it is labelled; only the upload routes take multipart
+bodies up to a larger ceiling."""
 
 from __future__ import annotations
 
@@ -9,8 +10,18 @@ import pytest
 from fastapi import UploadFile
 
 from entrypoints.http.middleware.stack import multipart_ceiling
+from tests.support.images import PNG
+from tests.support.people import person
 
 LIMIT = 1000
+BOUNDARY = "hexapi-boundary"
+
+
+def _multipart_body(size: int) -> bytes:
+    """A well-formed multipart body of about `size` bytes, one field."""
+    head = f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="email"\r\n\r\n'.encode()
+    tail = f"\r\n--{BOUNDARY}--\r\n".encode()
+    return head + b"a" * (size - len(head) - len(tail)) + tail
 
 
 @pytest.fixture
@@ -31,9 +42,13 @@ def _register_body(size: int, email: str = "big@example.com") -> bytes:
 
 
 def _assert_too_large(response) -> None:
+    _assert_too_large_for(response, LIMIT)
+
+
+def _assert_too_large_for(response, limit: int) -> None:
     assert response.status_code == 413
     assert response.json() == {
-        "detail": f"The request body is larger than {LIMIT} bytes.",
+        "detail": f"The request body is larger than {limit} bytes.",
         "code": "payload_too_large",
     }
     assert response.headers["X-Request-ID"]
@@ -96,33 +111,66 @@ async def test_a_form_login_over_the_limit_is_413(limited):
     _assert_too_large(response)
 
 
-async def test_a_multipart_body_is_left_to_the_upload_limits(limited):
-    response = await limited.post(
-        "/api/v1/test-upload", files={"file": ("a.bin", b"\x00" * (LIMIT * 5), "image/png")}
+async def test_a_multipart_body_to_an_upload_route_is_left_to_the_upload_limits(limited):
+    """The avatar route takes multipart bodies: the route's own 2 MiB limit applies, not
+    MAX_BODY_BYTES (here 1000 bytes)."""
+    ann = await person(limited)
+    content = PNG + b"\0" * (LIMIT * 5)
+    response = await limited.put(
+        "/api/v1/users/me/avatar", headers=ann.headers, files={"file": ("a.png", content)}
     )
-    assert response.status_code == 200
-    assert response.json() == {"size": LIMIT * 5}
+    assert response.status_code == 200, response.text
 
 
 @pytest.mark.parametrize("declared", [True, False])
-async def test_a_body_merely_labelled_multipart_still_meets_a_ceiling(
-    make_client, sqlite_url, declared
-):
-    client = await make_client(sqlite_url, max_body_bytes=LIMIT, max_upload_bytes=LIMIT)
-    ceiling = multipart_ceiling(client.container.settings())
-    body = b"x" * (ceiling + 1)
+@pytest.mark.parametrize(
+    "path", ["/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/test-upload"]
+)
+async def test_a_multipart_body_to_any_other_route_keeps_the_small_limit(limited, path, declared):
+    """The label does not choose the limit: JSON and form routes (and a route that reads a
+    form without declaring itself an upload route) get MAX_BODY_BYTES whatever the body's
+    Content-Type says, declared or chunked."""
+    body = _multipart_body(LIMIT * 5)
+    sent = 0
 
     async def chunks():
-        for start in range(0, len(body), 64 * 1024):
-            yield body[start : start + 64 * 1024]
+        nonlocal sent
+        for start in range(0, len(body), 300):
+            sent += 1
+            yield body[start : start + 300]
 
-    response = await client.post(
-        "/api/v1/auth/register",
+    response = await limited.post(
+        path,
         content=body if declared else chunks(),
-        headers={"Content-Type": "multipart/form-data; boundary=x"},
+        headers={"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"},
     )
-    assert response.status_code == 413
-    assert response.json()["code"] == "payload_too_large"
+    _assert_too_large(response)
+    if not declared:
+        assert sent <= 5  # refused on the chunk that passed the limit
+
+
+async def test_a_small_multipart_body_still_reaches_a_form_route(limited):
+    response = await limited.post(
+        "/api/v1/auth/login",
+        files={"username": (None, b"nobody@example.com"), "password": (None, b"Wrong-Horse-9")},
+    )
+    assert response.status_code == 401, response.text
+
+
+async def test_a_multipart_body_to_an_upload_route_meets_the_upload_ceiling(
+    make_client, sqlite_url
+):
+    """A declared length over the upload ceiling is 413 before the route reads a byte (a
+    chunked one is stopped by the route's own parser and limits)."""
+    client = await make_client(sqlite_url, max_body_bytes=LIMIT, max_upload_bytes=LIMIT)
+    ann = await person(client)
+    body = b"x" * (multipart_ceiling(client.container.settings()) + 1)
+    response = await client.put(
+        "/api/v1/users/me/avatar",
+        content=body,
+        headers={"Content-Type": f"multipart/form-data; boundary={BOUNDARY}", **ann.headers},
+    )
+    _assert_too_large_for(response, multipart_ceiling(client.container.settings()))
 
 
 async def test_a_declared_length_over_the_limit_is_refused_without_reading_the_body(limited):

@@ -1,7 +1,9 @@
-"""A request body over its limit is 413 `payload_too_large`: MAX_BODY_BYTES for ordinary
-bodies, and a larger ceiling for multipart uploads (whose routes enforce their own, tighter
-per-file limits while streaming; the ceiling only stops a body merely labelled multipart
-from being read whole).
+"""A request body over its limit is 413 `payload_too_large`: MAX_BODY_BYTES for every route,
+whatever the body is labelled, except a multipart body sent to an upload route (one that
+declares a multipart request body, see entrypoints.http.openapi.multipart_body), which gets
+the larger upload ceiling; those routes enforce their own, tighter per-file limits while
+streaming. The route decides, not the label: a JSON route given a body labelled multipart
+would otherwise have its framework read up to the upload ceiling into memory.
 
 Nothing is buffered here. A declared `Content-Length` over the limit is answered at once,
 without calling the app (and the connection is closed rather than drained). A body without
@@ -12,10 +14,15 @@ error table.
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from entrypoints.http.errors import error_response
+from entrypoints.http.middleware.routes import flattened
+from entrypoints.http.openapi import takes_multipart
 
 
 class PayloadTooLarge(HTTPException):
@@ -49,6 +56,9 @@ class BodyLimitMiddleware:
         self.app = app
         self.max_bytes = max_bytes
         self.max_multipart_bytes = max_multipart_bytes
+        # (path pattern, methods) of the routes that take multipart bodies; found once, on
+        # the first multipart body, when every route has been added.
+        self._upload_routes: list[tuple[re.Pattern[str], frozenset[str]]] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -59,7 +69,8 @@ class BodyLimitMiddleware:
             # No Content-Length and no Transfer-Encoding: HTTP/1.1 says there is no body.
             await self.app(scope, receive, send)
             return
-        limit = self.max_multipart_bytes if multipart else self.max_bytes
+        upload = multipart and self._is_upload_route(scope)
+        limit = self.max_multipart_bytes if upload else self.max_bytes
         if length is not None and length > limit:
             await self._refuse(scope, receive, send, limit)
             return
@@ -68,6 +79,18 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         await self._counted(scope, receive, send, limit)
+
+    def _is_upload_route(self, scope: Scope) -> bool:
+        if self._upload_routes is None:
+            self._upload_routes = _upload_routes(getattr(scope.get("app"), "routes", ()))
+        path, method = scope["path"], scope["method"]
+        root = scope.get("root_path", "")
+        paths = [path, path[len(root) :] or "/"] if root and path.startswith(root) else [path]
+        return any(
+            method in methods and pattern.match(candidate)
+            for pattern, methods in self._upload_routes
+            for candidate in paths
+        )
 
     async def _counted(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         received = 0
@@ -99,3 +122,11 @@ class BodyLimitMiddleware:
         error = PayloadTooLarge(limit)
         response = error_response(413, error.detail, "payload_too_large", error.headers)
         await response(scope, receive, send)
+
+
+def _upload_routes(routes: Any) -> list[tuple[re.Pattern[str], frozenset[str]]]:
+    return [
+        (route.path_regex, frozenset(route.methods or ()))
+        for route in flattened(routes)
+        if getattr(route, "path_regex", None) is not None and takes_multipart(route)
+    ]

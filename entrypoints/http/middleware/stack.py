@@ -10,7 +10,7 @@
 6. unhandled      — a bug becomes the contract's 500 here, so 1-5 see and decorate it
 7. CORS           — preflights answered here; refusals use the contract's error body
 8. compression    — gzip for large replies, errors included
-9. body limit     — 413 before the app reads a byte too many (multipart: a larger ceiling)
+9. body limit     — 413 before the app reads a byte too many (upload routes: a larger ceiling)
 10. database budget — one bound for all the database waits of the request
 
 Starlette's own outermost error layer and FastAPI's exception layer sit around and below
