@@ -22,8 +22,11 @@ RUN python -m venv /opt/hexapi \
  && /opt/hexapi/bin/pip install --no-index --find-links /wheels hexapi
 
 FROM python:3.12-slim
+# Production unless told otherwise: it needs a real SECRET_KEY, logs JSON, and never the
+# development console mail's reset links.
 ENV PATH=/opt/hexapi/bin:$PATH \
     PYTHONUNBUFFERED=1 \
+    APP_ENV=production \
     DATA_DIR=/var/lib/hexapi \
     UPLOAD_DIR=/var/lib/hexapi/uploads \
     DATABASE_URL=sqlite+aiosqlite:////var/lib/hexapi/hexapi.db

@@ -140,6 +140,8 @@ def _read_password() -> str:
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
+    from entrypoints.http_protocol import PROTOCOL_PATH
+
     if settings.storage == "memory" and args.workers > 1:
         print("hexapi: the memory backend cannot be shared by several workers", file=sys.stderr)
         return 2
@@ -168,7 +170,12 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         port=args.port,
         workers=None if args.reload else args.workers,
         reload=args.reload,
-        proxy_headers=True,
+        # Request heads bounded in size and in time (entrypoints/http_protocol.py).
+        http=PROTOCOL_PATH,
+        # X-Forwarded-For and -Proto are believed from FORWARDED_ALLOW_IPS only; uvicorn would
+        # otherwise trust 127.0.0.1, so any local process could name its own client address.
+        proxy_headers=bool(settings.forwarded_allow_ips),
+        forwarded_allow_ips=settings.forwarded_allow_ips or None,
         log_config=None,  # logging is ours (entrypoints/logging.py), access lines included
         access_log=False,
         # On SIGTERM requests in flight get this long to finish before they are cancelled

@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     # Login throttling
     login_max_failures: int = Field(default=5, gt=0)
     login_lockout_seconds: int = Field(default=900, gt=0)
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (uvicorn's list syntax:
+    # addresses or networks, comma-separated); none by default.
+    forwarded_allow_ips: Annotated[list[str], NoDecode] = []
 
     # E-mail
     email_backend: Literal["console", "smtp", "memory"] = "console"
@@ -75,7 +78,7 @@ class Settings(BaseSettings):
     frontend_url: str = "http://localhost:3000"
     reset_token_expire_minutes: int = Field(default=60, gt=0)
 
-    @field_validator("cors_origins", "previous_secret_keys", mode="before")
+    @field_validator("cors_origins", "previous_secret_keys", "forwarded_allow_ips", mode="before")
     @classmethod
     def _split_list(cls, value: object) -> object:
         return parse_list(value) if isinstance(value, str) else value

@@ -48,6 +48,8 @@ def create_app(
         version=_version(),
         lifespan=_lifespan,
         generate_unique_id_function=operation_id,
+        # Paths are exact: a trailing slash is 404, never a redirect built from the Host header.
+        redirect_slashes=False,
         docs_url=None,  # offline pages instead: see entrypoints/http/docs.py
         redoc_url=None,
         # Metrics are Prometheus (/metrics) and logs are ours; FastAPI's native OpenTelemetry

@@ -13,6 +13,8 @@
 9. body limit     — 413 before the app reads a byte too many (upload routes: a larger ceiling)
 10. database budget — one bound for all the database waits of the request
 
+Around all of them, HEAD (head.py) runs a `HEAD` as the `GET` it mirrors and drops the body.
+
 Starlette's own outermost error layer and FastAPI's exception layer sit around and below
 these; 404, 405, 413, 422 and 500 answers all pass through 1-5.
 """
@@ -27,6 +29,7 @@ from entrypoints.http.middleware.compression import CompressionMiddleware
 from entrypoints.http.middleware.conventions import ConventionsMiddleware
 from entrypoints.http.middleware.cors import ConfiguredCorsMiddleware
 from entrypoints.http.middleware.database_budget import DatabaseBudgetMiddleware
+from entrypoints.http.middleware.head import HeadMiddleware
 from entrypoints.settings import Settings
 
 
@@ -44,6 +47,7 @@ def install_middleware(
     if settings.cors_origins:
         app.add_middleware(ConfiguredCorsMiddleware, origins=settings.cors_origins)
     app.add_middleware(ConventionsMiddleware, private_prefix=api_prefix, metrics=metrics)
+    app.add_middleware(HeadMiddleware)
 
 
 # An upload request carries at most this many files (the contract's POST /files takes 1..10).
