@@ -31,7 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--reload", action="store_true")
 
     commands.add_parser("migrate", help="bring the database schema to the latest migration")
-    commands.add_parser("worker", help="deliver queued e-mail until SIGINT or SIGTERM")
+    commands.add_parser(
+        "worker", help="deliver queued e-mail and prune chat history until SIGINT or SIGTERM"
+    )
 
     superuser = commands.add_parser("create-superuser", help="create a superuser account")
     superuser.add_argument("--email", required=True)
@@ -96,9 +98,12 @@ async def _worker(settings: Settings) -> int:
     container = build_container(settings)
     housekeeping = container.orders.housekeeping()
     housekeeping.start()
+    pruning = container.chat.history_pruning()
+    pruning.start()
     try:
         await run_worker(container.email.email_delivery_loop())
     finally:
+        await pruning.stop()
         await housekeeping.stop()
         await close_container(container)
     return 0
@@ -181,6 +186,12 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         # On SIGTERM requests in flight get this long to finish before they are cancelled
         # (below the 30 s that orchestrators wait before SIGKILL).
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        ws="entrypoints.http.websocket_protocol:GoingAwayWebSocketProtocol",
+        # A chat frame is at most ~24 KB; a larger one is cut off with 1009.
+        ws_max_size=settings.max_body_bytes,
+        # Each member's frame would be compressed on its own (a context per connection): CPU
+        # per member of every fan-out, for frames of a few hundred bytes.
+        ws_per_message_deflate=False,
     )
     return 0
 

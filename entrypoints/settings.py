@@ -78,6 +78,12 @@ class Settings(BaseSettings):
     frontend_url: str = "http://localhost:3000"
     reset_token_expire_minutes: int = Field(default=60, gt=0)
 
+    # Chat
+    chat_history_days: int = Field(default=30, gt=0)
+    # How often a connected member's token and session are checked again: an expired token
+    # or a revoked session ends the connection within this long.
+    chat_auth_check_seconds: float = Field(default=30, gt=0, le=60)
+
     @field_validator("cors_origins", "previous_secret_keys", "forwarded_allow_ips", mode="before")
     @classmethod
     def _split_list(cls, value: object) -> object:

@@ -13,6 +13,7 @@ from dependency_injector import containers, providers
 
 from adapters.asyncpg.principals import AsyncpgPrincipalLookup
 from entrypoints.containers.auth import AuthContainer
+from entrypoints.containers.chat import ChatContainer
 from entrypoints.containers.core import CoreContainer
 from entrypoints.containers.email import EmailContainer
 from entrypoints.containers.health import HealthContainer
@@ -32,6 +33,7 @@ class Container(containers.DeclarativeContainer):
     # Resources: one line each, `name = providers.Container(NameContainer, core=core)`.
     products = providers.Container(ProductsContainer, core=core)
     orders = providers.Container(OrdersContainer, core=core)
+    chat = providers.Container(ChatContainer, core=core)
 
     # Hooks of resources that keep bytes outside the database for an account, run by the
     # account deletion (application.users.deletion.AccountDeletionHook): one line each.

@@ -18,6 +18,7 @@ from entrypoints.http.errors import install_error_handlers, responses
 from entrypoints.http.openapi import install_openapi, operation_id
 from entrypoints.http.routers import (  # one name per line: each resource adds its own
     auth,
+    chat,
     health,
     orders,
     products,
@@ -61,6 +62,7 @@ def create_app(
     app.include_router(health.router)
     app.include_router(auth.router, prefix=API_PREFIX, responses=NEEDS_DATABASE)
     app.include_router(users.router, prefix=API_PREFIX, responses=NEEDS_DATABASE)
+    app.include_router(chat.router, prefix=API_PREFIX, responses=NEEDS_DATABASE)
     # Resources: one line each, `app.include_router(name.router, prefix=…, responses=…)`.
     app.include_router(products.router, prefix=API_PREFIX, responses=NEEDS_DATABASE)
     app.include_router(orders.router, prefix=API_PREFIX, responses=NEEDS_DATABASE)
@@ -92,11 +94,15 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     delivery.start()
     housekeeping = container.orders.housekeeping()  # and prunes what has expired
     housekeeping.start()
+    pruning = container.chat.history_pruning()  # and the chat history
+    pruning.start()
     try:
         yield
     finally:
+        await pruning.stop()
         await housekeeping.stop()
         await delivery.stop()
+        await container.chat.rooms().close()  # members still here: 1001
         await close_container(container)
         flush_logs()  # the access lines still kept in the buffer
 

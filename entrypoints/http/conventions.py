@@ -24,6 +24,7 @@ def install_conventions(app: FastAPI, container: Container, *, api_prefix: str) 
     if settings.metrics_enabled:
         metrics = metrics_for_process()
         install_metrics(app, metrics)
+        app.state.metrics = metrics  # the WebSocket route counts its connections and messages
         container.email.email_outcomes.override(providers.Object(metrics.count_email))
         if settings.storage == "sqlalchemy":
             metrics.watch_pool(lambda: container.core.engine().sync_engine.pool)

@@ -6,15 +6,17 @@ from collections.abc import Callable, Iterator
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, TypeVar
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.security import OAuth2PasswordBearer
+from starlette.requests import HTTPConnection
 
 from application.auth.sessions import Authenticate
 from domain.errors import NotAuthenticated
 from domain.users import User
 from entrypoints.containers import Container, use_cases
 from entrypoints.http.middleware.routes import flattened
+from entrypoints.settings import Settings
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/login", auto_error=False)
 T = TypeVar("T")
@@ -29,8 +31,9 @@ class _UseCase:
     def __init__(self, use_case: type) -> None:
         self.use_case = use_case
 
-    async def __call__(self, request: Request) -> Any:
-        return request.app.state.use_cases[self.use_case]()
+    async def __call__(self, connection: HTTPConnection) -> Any:
+        # An HTTPConnection, so WebSocket routes get their use cases the same way.
+        return connection.app.state.use_cases[self.use_case]()
 
 
 @cache
@@ -98,3 +101,11 @@ async def optional_user(
 
 
 MaybeUser = Annotated[User | None, Depends(optional_user)]
+
+
+def _settings(connection: HTTPConnection) -> Settings:
+    settings: Settings = connection.app.state.container.settings()
+    return settings
+
+
+AppSettings = Annotated[Settings, Depends(_settings)]

@@ -64,6 +64,17 @@ class HttpMetrics:
             ("kind", "outcome"),
             registry=owner,
         )
+        self.websockets = Gauge(
+            "websocket_connections",
+            "WebSocket connections open (chat members).",
+            registry=owner,
+            multiprocess_mode="livesum",
+        )
+        self.chat_messages = Counter(
+            "chat_messages_broadcast_total",
+            "Chat messages stored and broadcast to their room.",
+            registry=owner,
+        )
         self._children: dict[tuple[str, str, str], tuple[Any, Any]] = {}
         if self.multiprocess:
             # A worker's live gauges must not outlive it.
@@ -106,6 +117,12 @@ def install_metrics(app: FastAPI, metrics: HttpMetrics) -> None:
         return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
     app.add_api_route("/metrics", read_metrics, methods=["GET"], include_in_schema=False)
+
+
+def app_metrics(app: FastAPI) -> HttpMetrics | None:
+    """The metrics `install_conventions` gave `app` (None when they are off)."""
+    metrics: HttpMetrics | None = getattr(app.state, "metrics", None)
+    return metrics
 
 
 def metrics_for_process() -> HttpMetrics:
