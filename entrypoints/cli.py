@@ -96,14 +96,11 @@ async def _worker(settings: Settings) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     await _migrate(settings)
     container = build_container(settings)
-    housekeeping = container.orders.housekeeping()
+    housekeeping = container.housekeeping()
     housekeeping.start()
-    pruning = container.chat.history_pruning()
-    pruning.start()
     try:
         await run_worker(container.email.email_delivery_loop())
     finally:
-        await pruning.stop()
         await housekeeping.stop()
         await close_container(container)
     return 0

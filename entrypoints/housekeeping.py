@@ -1,6 +1,7 @@
-"""Periodic chores that keep tables from growing for ever (idempotency keys past their 24
-hours). Every `serve` worker and `hexapi worker` runs them; they are idempotent deletes, so
-running them side by side on several hosts is harmless."""
+"""Periodic chores that keep tables from growing for ever: idempotency keys past their 24
+hours, chat messages past CHAT_HISTORY_DAYS. Every `serve` worker and `hexapi worker` runs
+them; they are idempotent deletes, so running them side by side on several hosts is
+harmless."""
 
 from __future__ import annotations
 

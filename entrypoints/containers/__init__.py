@@ -20,6 +20,7 @@ from entrypoints.containers.health import HealthContainer
 from entrypoints.containers.orders import OrdersContainer
 from entrypoints.containers.products import ProductsContainer
 from entrypoints.containers.users import UsersContainer
+from entrypoints.housekeeping import Housekeeping
 from entrypoints.settings import Settings
 
 
@@ -40,6 +41,16 @@ class Container(containers.DeclarativeContainer):
     account_deletion_hooks = providers.List()
     users = providers.Container(
         UsersContainer, core=core, auth=auth, account_deletion_hooks=account_deletion_hooks
+    )
+
+    # Prunings of rows past their keeping, run by every `serve` worker and `hexapi worker`:
+    # one line each.
+    housekeeping = providers.Singleton(
+        Housekeeping,
+        chores=providers.List(
+            orders.prune_idempotency_keys,
+            chat.prune_messages,
+        ),
     )
 
 

@@ -10,7 +10,6 @@ from adapters.asyncpg.chat import PostgresBroadcaster
 from adapters.memory.chat import InProcessBroadcaster
 from application.chat.messages import ListMessages, PruneMessages, SendMessage
 from application.chat.rooms import Rooms
-from entrypoints.chat_worker import ChatHistoryPruning
 from entrypoints.http.schemas.chat import render_event
 
 
@@ -40,4 +39,3 @@ class ChatContainer(containers.DeclarativeContainer):
         clock=core.clock,
         days=core.settings.provided.chat_history_days,
     )
-    history_pruning = providers.Singleton(ChatHistoryPruning, prune_messages)

@@ -6,7 +6,6 @@ from dependency_injector import containers, providers
 
 from application.idempotency import IdempotentRunner, PruneIdempotencyKeys
 from application.orders import CancelOrder, GetOrder, ListOrders, PlaceOrder
-from entrypoints.housekeeping import Housekeeping
 
 
 class OrdersContainer(containers.DeclarativeContainer):
@@ -22,4 +21,3 @@ class OrdersContainer(containers.DeclarativeContainer):
     prune_idempotency_keys = providers.Factory(
         PruneIdempotencyKeys, uow=core.uow.provider, clock=core.clock
     )
-    housekeeping = providers.Singleton(Housekeeping, chores=providers.List(prune_idempotency_keys))

@@ -92,14 +92,11 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     gc.freeze()
     delivery = container.email.email_delivery_loop()  # every worker sends queued e-mail
     delivery.start()
-    housekeeping = container.orders.housekeeping()  # and prunes what has expired
+    housekeeping = container.housekeeping()  # and prunes what is past its keeping
     housekeeping.start()
-    pruning = container.chat.history_pruning()  # and the chat history
-    pruning.start()
     try:
         yield
     finally:
-        await pruning.stop()
         await housekeeping.stop()
         await delivery.stop()
         await container.chat.rooms().close()  # members still here: 1001

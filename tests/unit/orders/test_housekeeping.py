@@ -19,7 +19,7 @@ async def test_expired_keys_are_pruned_and_fresh_ones_kept(core) -> None:
     core.clock.advance(hours=23)
     await place.idempotently(ann, requests((tea, 1)), "fresh", Renderer())
     core.clock.advance(hours=1, seconds=1)
-    await core.container.orders.housekeeping().run_once()
+    await core.container.housekeeping().run_once()
     keys = core.container.core.memory_store().table("idempotency_keys")
     assert [key for _user, key in keys] == ["fresh"]
 
