@@ -55,6 +55,20 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1024 * 1024, gt=0)
     upload_dir: Path = Path("./data/uploads")
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+
+    # Files: bytes on local disk (UPLOAD_DIR, one host) or in an S3-compatible object store
+    # (several hosts share one bucket); avatars are kept in the same place.
+    file_storage: Literal["local", "s3"] = "local"
+    s3_bucket: str | None = None
+    s3_endpoint_url: str | None = None  # None: AWS itself; else MinIO, Ceph, R2 …
+    s3_region: str | None = None
+    s3_access_key_id: str | None = None  # None: the usual AWS credential chain
+    s3_secret_access_key: str | None = Field(default=None, repr=False)
+    s3_prefix: str = ""  # before every object's name, so deployments can share a bucket
+    file_link_minutes: int = Field(default=15, gt=0)
+    # Unpublished writes and bytes without a row are removed once this old (a crash between
+    # storing and committing leaves them); uploads in progress are younger.
+    file_orphan_grace_seconds: float = Field(default=3600, gt=0)
     metrics_enabled: bool = True
 
     # Login throttling
@@ -139,6 +153,12 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
+    def _s3_bucket(self) -> Settings:
+        if self.file_storage == "s3" and not self.s3_bucket:
+            raise ValueError("S3_BUCKET must be set when FILE_STORAGE=s3")
+        return self
+
+    @model_validator(mode="after")
     def _production_secret(self) -> Settings:
         if self.app_env is not Environment.PRODUCTION:
             return self
@@ -157,6 +177,14 @@ class Settings(BaseSettings):
     @property
     def storage(self) -> Literal["memory", "sqlalchemy"]:
         return "memory" if self.database_url.startswith("memory://") else "sqlalchemy"
+
+    @property
+    def file_storage_kind(self) -> Literal["memory", "local", "s3"]:
+        """Where bytes go: the object store when configured; else beside the database (in
+        memory with the memory backend, UPLOAD_DIR otherwise)."""
+        if self.file_storage == "s3":
+            return "s3"
+        return "memory" if self.storage == "memory" else "local"
 
     @property
     def database_kind(self) -> Literal["memory", "sqlite", "postgresql"]:

@@ -1,11 +1,19 @@
+"""Uploaded files on process memory: their rows, and bytes in a dict (InMemoryFileStorage,
+also the avatars' storage on the memory backend)."""
+
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import uuid
+from collections.abc import AsyncIterator, Callable, Collection, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
+from adapters.memory.tables import DELETE_ROWS, MemoryTable
 from application.files import check_file_key
 from application.ports import FileStorage
-from application.ports.files import PendingWrite, StoredBytes
+from application.ports.files import FileRepository, NewestFirstKey, PendingWrite, StoredBytes
+from domain.files import StoredFile
 
 CHUNK_BYTES = 64 * 1024
 
@@ -91,3 +99,55 @@ class _InMemoryPendingWrite(PendingWrite):
 async def _chunks(content: bytes) -> AsyncIterator[bytes]:
     for start in range(0, len(content), CHUNK_BYTES):
         yield content[start : start + CHUNK_BYTES]
+
+
+FILES = MemoryTable("files", owner="owner_id", on_account_deleted=DELETE_ROWS)
+
+
+class InMemoryFileRepository(FileRepository):
+    """File rows in a dict, copied in and out as rows would be."""
+
+    def __init__(self, rows: dict[uuid.UUID, Any]) -> None:
+        self._rows: dict[uuid.UUID, StoredFile] = rows
+
+    async def add(self, file: StoredFile) -> None:
+        if any(row.storage_key == file.storage_key for row in self._rows.values()):
+            raise ValueError("storage keys are unique")
+        self._rows[file.id] = replace(file)
+
+    async def get(self, file_id: uuid.UUID) -> StoredFile | None:
+        row = self._rows.get(file_id)
+        return replace(row) if row is not None else None
+
+    async def delete(self, file_id: uuid.UUID) -> StoredFile | None:
+        return self._rows.pop(file_id, None)
+
+    async def search(
+        self,
+        owner_id: uuid.UUID | None,
+        *,
+        limit: int,
+        offset: int = 0,
+        after: NewestFirstKey | None = None,
+    ) -> list[StoredFile]:
+        found = sorted(self._visible(owner_id), key=_newest_key, reverse=True)
+        if after is not None:
+            found = [row for row in found if _newest_key(row) < after]
+        return [replace(row) for row in found[offset : offset + limit]]
+
+    async def count(self, owner_id: uuid.UUID | None) -> int:
+        return sum(1 for _ in self._visible(owner_id))
+
+    async def keys_of_owner(self, owner_id: uuid.UUID) -> list[str]:
+        return sorted(row.storage_key for row in self._visible(owner_id))
+
+    async def known_keys(self, keys: Collection[str]) -> set[str]:
+        wanted = set(keys)
+        return {row.storage_key for row in self._rows.values() if row.storage_key in wanted}
+
+    def _visible(self, owner_id: uuid.UUID | None) -> Iterator[StoredFile]:
+        return (r for r in self._rows.values() if owner_id is None or r.owner_id == owner_id)
+
+
+def _newest_key(row: StoredFile) -> NewestFirstKey:
+    return row.created_at, row.id

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from adapters.memory.chat import CHAT_MESSAGES, InMemoryChatMessageRepository
+from adapters.memory.files import FILES, InMemoryFileRepository
 from adapters.memory.idempotency import IDEMPOTENCY_KEYS, InMemoryIdempotencyKeys
 from adapters.memory.orders import ORDER_LINES, ORDERS, InMemoryOrderRepository
 from adapters.memory.outbox import EMAIL_OUTBOX, InMemoryEmailOutbox
@@ -33,4 +34,5 @@ REPOSITORIES: dict[str, Callable[[Work], object]] = {
     "products": lambda w: InMemoryProductRepository(w.rows(PRODUCTS), w.rows(ORDER_LINES)),
     "orders": lambda w: InMemoryOrderRepository(w.rows(ORDERS), w.rows(ORDER_LINES)),
     "idempotency": lambda w: InMemoryIdempotencyKeys(w.rows(IDEMPOTENCY_KEYS)),
+    "files": lambda w: InMemoryFileRepository(w.rows(FILES)),
 }

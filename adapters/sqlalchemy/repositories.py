@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.chat import SqlAlchemyChatMessageRepository
+from adapters.sqlalchemy.files import SqlAlchemyFileRepository
 from adapters.sqlalchemy.idempotency import SqlAlchemyIdempotencyKeys
 from adapters.sqlalchemy.orders import SqlAlchemyOrderRepository
 from adapters.sqlalchemy.outbox import SqlAlchemyEmailOutbox
@@ -35,4 +36,5 @@ REPOSITORIES: dict[str, Callable[[Transaction], object]] = {
     "products": lambda t: SqlAlchemyProductRepository(t.connection),
     "orders": lambda t: SqlAlchemyOrderRepository(t.connection),
     "idempotency": lambda t: SqlAlchemyIdempotencyKeys(t.connection),
+    "files": lambda t: SqlAlchemyFileRepository(t.connection),
 }

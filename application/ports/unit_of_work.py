@@ -5,6 +5,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from application.ports.chat import ChatMessageRepository
+from application.ports.files import FileRepository
 from application.ports.idempotency import IdempotencyKeys
 from application.ports.orders import OrderRepository
 from application.ports.outbox import EmailOutbox
@@ -30,6 +31,7 @@ class UnitOfWork(Protocol):
     orders: OrderRepository
     idempotency: IdempotencyKeys
     chat: ChatMessageRepository
+    files: FileRepository
 
     async def __aenter__(self) -> Self: ...
 

@@ -12,10 +12,12 @@ from typing import Any
 from dependency_injector import containers, providers
 
 from adapters.asyncpg.principals import AsyncpgPrincipalLookup
+from adapters.storage.s3 import S3FileStorage
 from entrypoints.containers.auth import AuthContainer
 from entrypoints.containers.chat import ChatContainer
 from entrypoints.containers.core import CoreContainer
 from entrypoints.containers.email import EmailContainer
+from entrypoints.containers.files import FilesContainer
 from entrypoints.containers.health import HealthContainer
 from entrypoints.containers.orders import OrdersContainer
 from entrypoints.containers.products import ProductsContainer
@@ -35,10 +37,13 @@ class Container(containers.DeclarativeContainer):
     products = providers.Container(ProductsContainer, core=core)
     orders = providers.Container(OrdersContainer, core=core)
     chat = providers.Container(ChatContainer, core=core)
+    files = providers.Container(FilesContainer, core=core)
 
     # Hooks of resources that keep bytes outside the database for an account, run by the
     # account deletion (application.users.deletion.AccountDeletionHook): one line each.
-    account_deletion_hooks = providers.List()
+    account_deletion_hooks = providers.List(
+        files.owned_files,
+    )
     users = providers.Container(
         UsersContainer, core=core, auth=auth, account_deletion_hooks=account_deletion_hooks
     )
@@ -50,6 +55,7 @@ class Container(containers.DeclarativeContainer):
         chores=providers.List(
             orders.prune_idempotency_keys,
             chat.prune_messages,
+            files.sweep_orphan_files,
         ),
     )
 
@@ -88,3 +94,6 @@ async def close_container(container: Container) -> None:
     if isinstance(principals, AsyncpgPrincipalLookup):
         await principals.close()
     core.hasher().close()
+    file_storage = core.file_storage()
+    if isinstance(file_storage, S3FileStorage):
+        await file_storage.close()

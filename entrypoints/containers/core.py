@@ -20,6 +20,7 @@ from adapters.sqlalchemy.engine import build_engine
 from adapters.sqlalchemy.principals import SqlAlchemyPrincipalLookup
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
 from adapters.storage.local import LocalFileStorage
+from adapters.storage.s3 import S3FileStorage, S3Location
 from application.pagination import Paginator
 from entrypoints.email_worker import Wakeup
 from entrypoints.secrets import resolve_secret_key
@@ -99,7 +100,19 @@ class CoreContainer(containers.DeclarativeContainer):
         ),
     )
     file_storage = providers.Selector(
-        storage,
+        providers.Callable(lambda s: s.file_storage_kind, settings),
         memory=providers.Singleton(InMemoryFileStorage),
-        sqlalchemy=providers.Singleton(LocalFileStorage, settings.provided.upload_dir),
+        local=providers.Singleton(LocalFileStorage, settings.provided.upload_dir),
+        s3=providers.Singleton(
+            S3FileStorage,
+            providers.Factory(
+                S3Location,
+                bucket=settings.provided.s3_bucket,
+                endpoint_url=settings.provided.s3_endpoint_url,
+                region=settings.provided.s3_region,
+                access_key_id=settings.provided.s3_access_key_id,
+                secret_access_key=settings.provided.s3_secret_access_key,
+                prefix=settings.provided.s3_prefix,
+            ),
+        ),
     )

@@ -19,6 +19,7 @@ from entrypoints.http.openapi import install_openapi, operation_id
 from entrypoints.http.routers import (  # one name per line: each resource adds its own
     auth,
     chat,
+    files,
     health,
     orders,
     products,
@@ -66,6 +67,7 @@ def create_app(
     # Resources: one line each, `app.include_router(name.router, prefix=…, responses=…)`.
     app.include_router(products.router, prefix=API_PREFIX, responses=NEEDS_DATABASE)
     app.include_router(orders.router, prefix=API_PREFIX, responses=NEEDS_DATABASE)
+    app.include_router(files.router, prefix=API_PREFIX, responses=NEEDS_DATABASE)
     install_use_cases(app, container)  # fails here if a route asks for an unknown use case
     install_docs(app)
     install_openapi(app)

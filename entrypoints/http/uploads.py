@@ -28,6 +28,9 @@ from domain.errors import PayloadTooLarge
 
 # Room for the boundaries and part headers around each file.
 MULTIPART_OVERHEAD = 16 * 1024
+# One part header line at most: room for a file name of 10,000 characters in any script
+# (it is shortened when stored), not python-multipart's 4 KiB default.
+MAX_PART_HEADER_BYTES = 64 * 1024
 
 
 @dataclass(slots=True)
@@ -75,7 +78,11 @@ class MultipartStream:
     async def parts(self) -> AsyncIterator[UploadedPart]:
         self._check_headers()
         self._body = self._request.stream().__aiter__()
-        self._parser = MultipartParser(self._boundary, self._callbacks())  # type: ignore[arg-type]
+        self._parser = MultipartParser(
+            self._boundary,
+            self._callbacks(),  # type: ignore[arg-type]
+            max_header_size=MAX_PART_HEADER_BYTES,
+        )
         self._received = 0
         while (event := await self._next_event()) is not None:
             kind, value = event

@@ -1,4 +1,6 @@
-"""gzip for responses of MINIMUM_SIZE bytes or more, when the client accepts gzip.
+"""gzip for responses of MINIMUM_SIZE bytes or more, when the client accepts gzip; never for
+downloads (`Content-Disposition: attachment`), which keep their `Content-Length` and are
+mostly compressed already (images, archives, documents).
 
 Starlette's GZipMiddleware (pure ASGI) does the work. It decides "accepts gzip" by looking for
 the substring `gzip` in `Accept-Encoding`, which also matches a refusal such as `gzip;q=0`;
@@ -55,7 +57,7 @@ class CompressionMiddleware(GZipMiddleware):
             # tell caches that the answer depends on Accept-Encoding.
             await self.app(scope, receive, _varying(send))
             return
-        responder = GZipResponder(
+        responder = _Responder(
             self.app,
             self.minimum_size,
             compresslevel=self.compresslevel,
@@ -63,6 +65,23 @@ class CompressionMiddleware(GZipMiddleware):
             exclude_content_types=self.exclude_content_types,
         )
         await responder(scope, receive, send)
+
+
+class _Responder(GZipResponder):
+    """Passes downloads through untouched; compresses the rest as Starlette does."""
+
+    _download = False
+
+    async def send_with_compression(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self._download = any(
+                name == b"content-disposition" and value[:10].lower() == b"attachment"
+                for name, value in message.get("headers", ())
+            )
+        if self._download:
+            await self.send(message)
+            return
+        await super().send_with_compression(message)
 
 
 def _varying(send: Send) -> Send:
