@@ -18,11 +18,13 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 BIN = Path(sys.executable).parent
 FLOW = Path(__file__).parent / "client_flow" / "flow.py"
 # openapi-python-client reads only JSON, text and application/octet-stream bodies as such;
-# the avatar's image types are bytes too, which its configuration says.
+# the avatar's image types and a file's download (any type: `*/*`) are bytes too, which its
+# configuration says.
 CONFIG = """\
 project_name_override: hexapi-client
 package_name_override: hexapi_client
 content_type_overrides:
+  "*/*": application/octet-stream
   image/png: application/octet-stream
   image/jpeg: application/octet-stream
   image/gif: application/octet-stream
