@@ -221,6 +221,7 @@ async def test_only_the_owner_and_superusers_see_a_file_others_get_404(api) -> N
         assert (await api.get(path, headers=root.headers)).status_code == 200
         assert_error(await api.get(path, headers=bob.headers), 404, "not_found")
         assert_error(await api.get(path), 401, "not_authenticated")
+    assert (await api.post(f"{url}/link", headers=root.headers)).status_code == 201
     assert_error(await api.post(f"{url}/link", headers=bob.headers), 404, "not_found")
     assert_error(await api.post(f"{url}/link"), 401, "not_authenticated")
     assert_error(await api.delete(url, headers=bob.headers), 404, "not_found")
