@@ -12,8 +12,6 @@ from sqlalchemy import inspect
 from adapters.sqlalchemy.migrate import alembic_config, upgrade_to_head
 from adapters.sqlalchemy.tables import metadata
 
-FILES_REVISION = "0010"
-
 
 def _differences(sync_connection) -> list:  # type: ignore[no-untyped-def, type-arg]
     context = MigrationContext.configure(sync_connection, opts={"compare_type": True})
@@ -41,7 +39,8 @@ async def test_undoing_the_files_migration_drops_only_its_table(
 ) -> None:
     engine = engine_for(sql_database_url)
     script = ScriptDirectory.from_config(alembic_config())
-    before = script.get_revision(FILES_REVISION).down_revision
+    [files_revision] = [r for r in script.walk_revisions() if r.path.endswith("_files.py")]
+    before = files_revision.down_revision
     async with engine.connect() as conn:
         tables = await conn.run_sync(lambda s: set(inspect(s).get_table_names()))
         await conn.run_sync(lambda s: command.downgrade(alembic_config(s), str(before)))

@@ -2,7 +2,7 @@
 
 A new table, so plain CREATE INDEX is fine.
 
-Revision ID: 0010
+Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-02
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 from adapters.sqlalchemy.types import UtcDateTime
 
-revision = "0010"
+revision = "0008"
 down_revision = "0007"
 branch_labels = None
 depends_on = None
