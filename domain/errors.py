@@ -122,6 +122,17 @@ class ServiceUnavailable(DomainError):
     default_detail = "A required backend is unavailable; try again shortly."
 
 
+class Overloaded(ServiceUnavailable):
+    """Too much work is already waiting (password hashing, say): refused at once, so waiting
+    requests do not make every later one wait longer."""
+
+    default_detail = "The server is busy; try again shortly."
+
+    def __init__(self, retry_after: int = 1, detail: str | None = None) -> None:
+        super().__init__(detail)
+        self.retry_after = max(1, int(retry_after))
+
+
 class InsufficientStock(Conflict):
     """An order asks for more units of a product than are in stock."""
 

@@ -13,11 +13,17 @@ from argon2 import Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from application.ports import PasswordHasher
+from domain.errors import Overloaded
 
 # OWASP's minimum for argon2id: 19 MiB, two passes, one lane (~20 ms a hash on one core).
 OWASP_MEMORY_KIB = 19 * 1024
 OWASP_TIME_COST = 2
 OWASP_PARALLELISM = 1
+# Hashes that may wait for a thread, per thread. At ~20 ms a hash, the last one in line waits
+# about 16 x 20 = 320 ms beyond its own hash: a login stays well under a second however many
+# arrive (unbounded, a spray of 200 at once made it 2.4 s), while a burst of a few dozen
+# legitimate ones (registrations, logins after a restart) still fits.
+QUEUED_PER_WORKER = 16
 T = TypeVar("T")
 
 
@@ -25,7 +31,10 @@ class Argon2PasswordHasher(PasswordHasher):
     """argon2id via argon2-cffi, in a bounded thread pool.
 
     The C code releases the GIL, so hashes run in parallel with the event loop; the pool has
-    at most one thread per core so a login flood queues instead of starving everything else.
+    at most one thread per core so a login flood cannot starve everything else. Its queue is
+    bounded too: with `max_queued` hashes already waiting for a thread, another is refused at
+    once with Overloaded (503 with Retry-After) instead of waiting behind them, so a flood of
+    guesses cannot push a real login's wait to seconds.
     """
 
     def __init__(
@@ -35,6 +44,7 @@ class Argon2PasswordHasher(PasswordHasher):
         time_cost: int = OWASP_TIME_COST,
         parallelism: int = OWASP_PARALLELISM,
         max_workers: int | None = None,
+        max_queued: int | None = None,
     ) -> None:
         self._argon2 = _Argon2(
             time_cost=time_cost,
@@ -42,9 +52,12 @@ class Argon2PasswordHasher(PasswordHasher):
             parallelism=parallelism,
             type=Type.ID,
         )
-        self._executor = ThreadPoolExecutor(
-            max_workers=max_workers or os.cpu_count() or 1, thread_name_prefix="argon2"
-        )
+        workers = max_workers or os.cpu_count() or 1
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="argon2")
+        # Submitted and not finished: at most `workers` run, the rest wait in the queue.
+        queued = QUEUED_PER_WORKER * workers if max_queued is None else max_queued
+        self._capacity = workers + queued
+        self._in_flight = 0
         self._decoy: str | None = None
 
     async def hash(self, password: str) -> str:
@@ -78,4 +91,12 @@ class Argon2PasswordHasher(PasswordHasher):
             return False
 
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+        # Counted on the event loop only (no await between the check and the increment), so
+        # the bound holds however many requests arrive at once.
+        if self._in_flight >= self._capacity:
+            raise Overloaded(retry_after=1)
+        self._in_flight += 1
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+        finally:
+            self._in_flight -= 1

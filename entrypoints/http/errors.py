@@ -25,6 +25,7 @@ from domain.errors import (
     InvalidResetToken,
     NotAuthenticated,
     NotFound,
+    Overloaded,
     PayloadTooLarge,
     PermissionDenied,
     PolicyViolation,
@@ -160,6 +161,20 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
             entry["headers"] = {"WWW-Authenticate": {"schema": {"type": "string"}}}
         if status == 429:
             entry["headers"] = {"Retry-After": {"schema": {"type": "integer"}}}
+        if status == 503:
+            # Sent when the server is too busy to take the request (password hashes queued
+            # to the bound), not when a backend is simply away.
+            entry["headers"] = {
+                "Retry-After": {
+                    "schema": {"type": "integer"},
+                    "description": "Seconds to wait, when the server is busy rather than a"
+                    " backend away.",
+                }
+            }
+            entry["description"] = (
+                "A required backend is unavailable, or the server is too busy (too many"
+                " password hashes already waiting) and answers at once instead of waiting."
+            )
         documented[status] = entry
     return documented
 
@@ -202,7 +217,9 @@ def error_content(exc: DomainError) -> tuple[int, dict[str, Any]]:
 async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
     status, body = error_content(exc)
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else {}
+    headers = {}
+    if isinstance(exc, RateLimited | Overloaded):
+        headers["Retry-After"] = str(exc.retry_after)
     if status == 401:
         headers["WWW-Authenticate"] = "Bearer"
     return ErrorJSONResponse(body, status_code=status, headers=headers)

@@ -9,7 +9,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from adapters.security.argon2 import Argon2PasswordHasher
+from adapters.security.argon2 import QUEUED_PER_WORKER, Argon2PasswordHasher
+from domain.errors import Overloaded
 from tests.conftest import cheap_hasher
 
 PASSWORD = "Correct-Horse-9"
@@ -102,3 +103,47 @@ async def test_hashing_runs_off_the_event_loop(owasp) -> None:
     # Six hashes take a while; the loop kept turning all along, never held for one hash.
     assert len(gaps) > 3
     assert max(gaps) < elapsed / 2, (max(gaps), elapsed)
+
+
+@pytest.mark.timeout(30)
+async def test_a_full_queue_refuses_at_once_and_frees_as_hashes_finish() -> None:
+    # Two threads and three places in the queue: five at once, the others refused.
+    hasher = Argon2PasswordHasher(max_workers=2, max_queued=3)
+    try:
+        hashed = await hasher.hash(PASSWORD)
+
+        async def verify() -> tuple[bool | Overloaded, float]:
+            started = time.perf_counter()
+            try:
+                outcome: bool | Overloaded = await hasher.verify(hashed, PASSWORD)
+            except Overloaded as refused:
+                outcome = refused
+            return outcome, time.perf_counter() - started
+
+        outcomes = await asyncio.gather(*(verify() for _ in range(12)))
+        verified = [elapsed for outcome, elapsed in outcomes if outcome is True]
+        refused = [(o, elapsed) for o, elapsed in outcomes if isinstance(o, Overloaded)]
+        assert len(verified) == 5
+        assert len(refused) == 7
+        assert all(o.retry_after == 1 for o, _ in refused)
+        # Refused without waiting for any hash: in less time than the quickest check took.
+        assert max(elapsed for _, elapsed in refused) < min(verified)
+        # Finished hashes gave their places back.
+        assert await asyncio.gather(*(hasher.verify(hashed, PASSWORD) for _ in range(5))) == [
+            True
+        ] * 5
+    finally:
+        hasher.close()
+
+
+async def test_the_default_queue_holds_sixteen_hashes_a_thread() -> None:
+    hasher = Argon2PasswordHasher(memory_cost=1024, time_cost=1, max_workers=2)
+    try:
+        hashed = await hasher.hash(PASSWORD)
+        outcomes = await asyncio.gather(
+            *(hasher.verify(hashed, PASSWORD) for _ in range(60)), return_exceptions=True
+        )
+        assert outcomes.count(True) == 2 + 2 * QUEUED_PER_WORKER
+        assert all(isinstance(o, Overloaded) for o in outcomes if o is not True)
+    finally:
+        hasher.close()
