@@ -1,4 +1,5 @@
-"""Throttling repeated failures per key (an e-mail address) over a sliding window."""
+"""Throttling repeated failures per key (an e-mail address, a client address) over a sliding
+window."""
 
 from __future__ import annotations
 
@@ -6,6 +7,11 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+# Failed logins are counted per client address over this window too, so one address cannot
+# spray guesses over many e-mails (each costing a password verification) faster than
+# LOGIN_CLIENT_MAX_FAILURES a minute.
+CLIENT_WINDOW = timedelta(seconds=60)
 
 
 @dataclass(frozen=True, slots=True)

@@ -174,10 +174,10 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         reload=args.reload,
         # Request heads bounded in size and in time (entrypoints/http_protocol.py).
         http=PROTOCOL_PATH,
-        # X-Forwarded-For and -Proto are believed from FORWARDED_ALLOW_IPS only; uvicorn would
-        # otherwise trust 127.0.0.1, so any local process could name its own client address.
-        proxy_headers=bool(settings.forwarded_allow_ips),
-        forwarded_allow_ips=settings.forwarded_allow_ips or None,
+        # X-Forwarded-For and -Proto are believed by the app itself, from FORWARDED_ALLOW_IPS
+        # only (middleware/stack.py), under any server; uvicorn's own reading would trust
+        # 127.0.0.1, so any local process could name its own client address.
+        proxy_headers=False,
         log_config=None,  # logging is ours (entrypoints/logging.py), access lines included
         access_log=False,
         # On SIGTERM requests in flight get this long to finish before they are cancelled

@@ -74,6 +74,8 @@ class Settings(BaseSettings):
     # Login throttling
     login_max_failures: int = Field(default=5, gt=0)
     login_lockout_seconds: int = Field(default=900, gt=0)
+    # Failed logins one client address may make per CLIENT_WINDOW (domain/throttling.py).
+    login_client_max_failures: int = Field(default=50, gt=0)
     # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (uvicorn's list syntax:
     # addresses or networks, comma-separated); none by default.
     forwarded_allow_ips: Annotated[list[str], NoDecode] = []

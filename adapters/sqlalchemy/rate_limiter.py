@@ -13,7 +13,14 @@ from application.ports import Clock, RateLimiter
 from domain.errors import RateLimited
 from domain.throttling import ThrottlePolicy
 
-SWEEP_INTERVAL = timedelta(minutes=1)
+# Rows come in no faster than failed logins are verified: each counted failure costs one
+# password verification, ~20 ms of a core, so a process adds at most ~50 rows a second per core
+# and key space (e-mail, client), however many clients spray. A sweep deletes at most
+# SWEEP_BATCH rows (a few ms inside one admit's transaction, so no admit waits long for it) and
+# runs every SWEEP_INTERVAL, or on the very next admit while the last one found a full batch:
+# then every admit, which adds at most one row, removes up to a thousand, so a backlog left
+# by any flood is gone within a few hundred attempts and the table holds about one window.
+SWEEP_INTERVAL = timedelta(seconds=10)
 SWEEP_BATCH = 1000
 # First half of the two-part advisory lock key, so these locks cannot meet anyone else's.
 _LOCK_NAMESPACE = 0x68657861  # "hexa"
@@ -29,12 +36,25 @@ class SqlAlchemyRateLimiter(RateLimiter):
     PostgreSQL the lock is a transaction-scoped advisory lock on the key's hash (other keys
     never wait); on SQLite the write lock that BEGIN IMMEDIATE takes serialises writers anyway.
 
-    Expired rows are deleted in batches about once a minute per process, so the table holds
-    roughly one window's worth of failures, whichever keys they were for.
+    Limiters of several key spaces (e-mails, client addresses; their keys never coincide)
+    share the table, each with its own policy. Each sweeps rows older than `keep`: the
+    longest window of any limiter on the table, so none deletes a failure another still
+    counts. Expired rows go in bounded batches, often enough to keep up with any flood (see
+    SWEEP_INTERVAL), so the table holds roughly one window's worth of failures.
     """
 
-    def __init__(self, engine: AsyncEngine, policy: ThrottlePolicy, clock: Clock) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        policy: ThrottlePolicy,
+        clock: Clock,
+        *,
+        keep: timedelta | None = None,
+    ) -> None:
         self._engine, self._policy, self._clock = engine, policy, clock
+        self._keep = keep or policy.window
+        if self._keep < policy.window:
+            raise ValueError("rows must be kept at least as long as the window")
         self._next_sweep: datetime | None = None
 
     async def admit(self, key: str) -> uuid.UUID:
@@ -81,15 +101,15 @@ class SqlAlchemyRateLimiter(RateLimiter):
     async def _sweep(self, conn: AsyncConnection, now: datetime) -> None:
         if self._next_sweep is not None and now < self._next_sweep:
             return
-        self._next_sweep = now + min(self._policy.window, SWEEP_INTERVAL)
-        expired = (
-            select(_T.id).where(_T.failed_at <= self._policy.window_start(now)).limit(SWEEP_BATCH)
-        )
+        expired = select(_T.id).where(_T.failed_at <= now - self._keep).limit(SWEEP_BATCH)
         if conn.dialect.name == "postgresql":
             # Rows another sweeper holds are its business: skipping them means never waiting,
             # so sweepers on several hosts cannot deadlock.
             expired = expired.with_for_update(skip_locked=True)
-        await conn.execute(delete(login_failures).where(_T.id.in_(expired)))
+        result = await conn.execute(delete(login_failures).where(_T.id.in_(expired)))
+        # A full batch means more may be left: sweep again at the next admit.
+        more_left = result.rowcount >= SWEEP_BATCH
+        self._next_sweep = None if more_left else now + min(self._policy.window, SWEEP_INTERVAL)
 
 
 def _hash(key: str) -> str:

@@ -1,7 +1,9 @@
-"""Logging in: checking a password, throttled per e-mail, and opening a login session."""
+"""Logging in: checking a password, throttled per e-mail and per client address, and opening a
+login session."""
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 
 from application.ports import (
@@ -12,7 +14,7 @@ from application.ports import (
     UnitOfWorkFactory,
 )
 from domain.emails import normalize_email
-from domain.errors import InactiveUser, InvalidCredentials, PolicyViolation
+from domain.errors import InactiveUser, InvalidCredentials, Overloaded, PolicyViolation, RateLimited
 from domain.sessions import LoginSession
 from domain.tokens import TokenPair
 from domain.users import User
@@ -29,6 +31,14 @@ class LogIn:
     that e-mail, even with the right password, is 429 with `Retry-After` and is not counted.
     A successful login clears the count. A correct password for an inactive account is
     neither: it is not counted and clears nothing.
+
+    Failures are also counted per client address over 60 s: while `LOGIN_CLIENT_MAX_FAILURES`
+    or more lie in that window, every login from the address is 429 with `Retry-After`, so
+    one client cannot spray guesses over many e-mails. A success does not clear this count
+    (it only is not counted), so one known password does not buy more guesses.
+
+    When too many password checks are already waiting, the login is 503 at once, with
+    `Retry-After`, and counts as no failure.
     """
 
     def __init__(
@@ -38,36 +48,61 @@ class LogIn:
         tokens: TokenService,
         clock: Clock,
         limiter: RateLimiter,
+        client_limiter: RateLimiter,
     ) -> None:
         self._uow, self._hasher, self._tokens, self._clock = uow, hasher, tokens, clock
-        self._limiter = limiter
+        self._limiter, self._client_limiter = limiter, client_limiter
 
-    async def __call__(self, email: str, password: str) -> TokenPair:
+    async def __call__(self, email: str, password: str, client: str) -> TokenPair:
+        # Admitted before the password is checked, and counted as a failure unless it turns
+        # out otherwise, so parallel guesses cannot slip past either limit (RateLimited here).
+        # The client first: a client over its limit costs no more than that one check.
+        client_key = f"client:{client}"
+        client_attempt = await self._client_limiter.admit(client_key)
+        try:
+            user = await self._check(email, password)
+        except InvalidCredentials:
+            raise  # a wrong guess stays counted (so does an unexpected error: the safe side)
+        except (RateLimited, InactiveUser, Overloaded):
+            # Refused for the e-mail, the right password of an inactive account, or no check
+            # made for a busy hasher: no wrong guess.
+            await self._client_limiter.forgive(client_key, client_attempt)
+            raise
+        await self._client_limiter.forgive(client_key, client_attempt)
+        rehashed = None
+        if self._hasher.needs_rehash(user.hashed_password):
+            # A busy hasher does not undo a login that succeeded: the next one rehashes.
+            with contextlib.suppress(Overloaded):
+                rehashed = await self._hasher.hash(password)
+        return await self._open_session(user, rehashed)
+
+    async def _check(self, email: str, password: str) -> User:
+        """The user whose password this is, throttled per e-mail."""
         submitted = email
         try:
             email = normalize_email(email)
         except PolicyViolation:
             email = ""
-        # Admitted before the password is checked, and counted as a failure unless it turns
-        # out otherwise, so parallel guesses cannot slip past the limit (RateLimited here).
-        key = email or submitted.strip().lower()
+        # A normalised e-mail has an "@" and client keys have none, and anything else is
+        # marked: no key of one space can be made to count against a key of the other.
+        key = email or "invalid:" + submitted.strip().lower()
         attempt = await self._limiter.admit(key)
         async with self._uow(read_only=True) as uow:
             user = await uow.users.get_by_email(email) if email else None
         hashed = user.hashed_password if user else None
-        if not await self._hasher.verify(hashed, password) or user is None:
+        try:
+            verified = await self._hasher.verify(hashed, password)
+        except Overloaded:
+            await self._limiter.forgive(key, attempt)  # no password was checked
+            raise
+        if not verified or user is None:
             raise InvalidCredentials()  # the attempt stays counted
         if not user.is_active:
             # The password is right, so this is no guess to throttle; but no login either.
             await self._limiter.forgive(key, attempt)
             raise InactiveUser()
         await self._limiter.reset(key)
-        rehashed = (
-            await self._hasher.hash(password)
-            if self._hasher.needs_rehash(user.hashed_password)
-            else None
-        )
-        return await self._open_session(user, rehashed)
+        return user
 
     async def _open_session(self, user: User, rehashed: str | None) -> TokenPair:
         now = self._clock.now()

@@ -13,7 +13,7 @@ from application.auth.login import LogIn
 from application.auth.password_reset import RequestPasswordReset, ResetPassword
 from application.auth.registration import EnsureSuperuser, RegisterUser
 from application.auth.sessions import Authenticate, LogOut, RefreshTokens
-from domain.throttling import ThrottlePolicy
+from domain.throttling import CLIENT_WINDOW, ThrottlePolicy
 
 
 class AuthContainer(containers.DeclarativeContainer):
@@ -28,11 +28,28 @@ class AuthContainer(containers.DeclarativeContainer):
             lambda s: timedelta(seconds=s), settings.provided.login_lockout_seconds
         ),
     )
+    # And per client address, in the same table: rows are kept for the longer window. (A
+    # Callable: only one provider may build a class the routes can ask for.)
+    client_throttle = providers.Callable(
+        ThrottlePolicy,
+        max_failures=settings.provided.login_client_max_failures,
+        window=CLIENT_WINDOW,
+    )
+    failures_kept = providers.Callable(
+        lambda *policies: max(p.window for p in policies), login_throttle, client_throttle
+    )
     login_limiter = providers.Selector(
         core.storage,
         memory=providers.Singleton(InMemoryRateLimiter, login_throttle, core.clock),
         sqlalchemy=providers.Singleton(
-            SqlAlchemyRateLimiter, core.engine, login_throttle, core.clock
+            SqlAlchemyRateLimiter, core.engine, login_throttle, core.clock, keep=failures_kept
+        ),
+    )
+    client_limiter = providers.Selector(
+        core.storage,
+        memory=providers.Singleton(InMemoryRateLimiter, client_throttle, core.clock),
+        sqlalchemy=providers.Singleton(
+            SqlAlchemyRateLimiter, core.engine, client_throttle, core.clock, keep=failures_kept
         ),
     )
 
@@ -49,6 +66,7 @@ class AuthContainer(containers.DeclarativeContainer):
         tokens=core.tokens,
         clock=core.clock,
         limiter=login_limiter,
+        client_limiter=client_limiter,
     )
     refresh_tokens = providers.Factory(
         RefreshTokens, uow=core.uow.provider, tokens=core.tokens, clock=core.clock

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.memory.rate_limiter import InMemoryRateLimiter
 from adapters.sqlalchemy.engine import build_engine
-from adapters.sqlalchemy.rate_limiter import SqlAlchemyRateLimiter
+from adapters.sqlalchemy.rate_limiter import SWEEP_BATCH, SqlAlchemyRateLimiter
 from adapters.sqlalchemy.tables.login_failures import login_failures
 from application.ports import RateLimiter
 from domain.errors import RateLimited
-from domain.throttling import ThrottlePolicy
+from domain.throttling import CLIENT_WINDOW, ThrottlePolicy
 from tests.support.clock import FakeClock
 
 POLICY = ThrottlePolicy(max_failures=5, window=timedelta(seconds=900))
@@ -154,3 +155,105 @@ async def test_expired_rows_are_swept(storage, limiter, clock) -> None:
     finally:
         await engine.dispose()
     assert left == 1
+
+
+# --- Client addresses: a second key space on the same storage ----------------------------
+
+CLIENT_POLICY = ThrottlePolicy(max_failures=50, window=CLIENT_WINDOW)
+
+
+@pytest.fixture
+async def client_limiters(
+    storage: tuple[str, str], clock: FakeClock
+) -> AsyncIterator[LimiterFactory]:
+    """Per-client limiters beside the e-mail ones, keeping rows for the longer window."""
+    kind, url = storage
+    engines: list[AsyncEngine] = []
+    memory = InMemoryRateLimiter(CLIENT_POLICY, clock)
+
+    def make() -> RateLimiter:
+        if kind == "memory":
+            return memory
+        engines.append(build_engine(url))
+        return SqlAlchemyRateLimiter(engines[-1], CLIENT_POLICY, clock, keep=POLICY.window)
+
+    yield make
+    for engine in engines:
+        await engine.dispose()
+
+
+@pytest.mark.timeout(120)
+async def test_a_burst_from_one_client_admits_exactly_its_maximum(client_limiters) -> None:
+    hosts = [client_limiters(), client_limiters()]
+    key = "client:203.0.113.9"
+
+    async def attempt(n: int) -> bool:
+        try:
+            await hosts[n % 2].admit(key)
+        except RateLimited as refused:
+            assert 1 <= refused.retry_after <= 60
+            return False
+        return True
+
+    outcomes = await asyncio.gather(*(attempt(n) for n in range(200)))
+    assert sum(outcomes) == 50
+    outcomes = await asyncio.gather(*(attempt(n) for n in range(40)))
+    assert sum(outcomes) == 0
+    await hosts[1].admit("client:198.51.100.1")  # another client is not held up
+
+
+async def test_key_spaces_share_the_storage_without_touching_each_other(
+    limiters, client_limiters, clock
+) -> None:
+    emails, clients = limiters(), client_limiters()
+    for _ in range(5):
+        await emails.admit(KEY)
+    for n in range(50):
+        await clients.admit(f"client:192.0.2.{n}")
+    clock.advance(seconds=120)
+    # The client limiter's sweeps (past its own window) left the e-mail's failures alone.
+    for n in range(50):
+        await clients.admit(f"client:198.51.100.{n}")
+    with pytest.raises(RateLimited) as refused:
+        await emails.admit(KEY)
+    assert refused.value.retry_after == 900 - 120
+
+
+def test_rows_are_kept_at_least_as_long_as_the_window() -> None:
+    with pytest.raises(ValueError, match="kept"):
+        SqlAlchemyRateLimiter(
+            build_engine("sqlite+aiosqlite://"), POLICY, FakeClock(), keep=CLIENT_WINDOW
+        )
+
+
+@pytest.mark.parametrize("storage", ["sqlite", "postgres"], indirect=True)
+async def test_a_backlog_of_expired_rows_is_swept_in_batches_without_waiting(
+    storage, limiter, clock
+) -> None:
+    _kind, url = storage
+    engine = build_engine(url)
+    try:
+        # A flood's leftovers: more than two batches of rows long past the window.
+        old = clock.now() - POLICY.window - timedelta(hours=1)
+        rows = [
+            {"id": uuid.uuid4(), "key_hash": f"{n:064x}", "failed_at": old}
+            for n in range(2 * SWEEP_BATCH + 500)
+        ]
+        async with engine.begin() as conn:
+            await conn.execute(insert(login_failures), rows)
+
+        async def left() -> int:
+            async with engine.connect() as conn:
+                return int(await conn.scalar(select(func.count()).select_from(login_failures)))
+
+        await limiter.admit(KEY)  # one batch
+        assert await left() == SWEEP_BATCH + 500 + 1
+        await limiter.admit(KEY)  # it was full, so the next admit sweeps at once, clock still
+        await limiter.admit(KEY)
+        assert await left() == 3
+        clock.advance(seconds=1)
+        for n in range(3):  # now only every SWEEP_INTERVAL
+            await limiter.admit(f"later-{n}@example.com")
+        assert await left() == 6
+    finally:
+        await engine.dispose()

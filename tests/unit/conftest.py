@@ -22,6 +22,9 @@ from tests.support.clock import FakeClock
 NEW_PASSWORD = "New-Password-2"
 
 
+CLIENT = "192.0.2.1"  # the client address logins come from unless a test says otherwise
+
+
 @dataclass
 class Core:
     """The application core on memory adapters, wired by the real composition root."""
@@ -33,8 +36,10 @@ class Core:
         account = NewAccount(email=email, name="Ann", password=password)
         return await self.container.auth.register_user()(account)
 
-    async def login(self, email: str = "ann@example.com", password: str = PASSWORD) -> TokenPair:
-        return await self.container.auth.log_in()(email, password)
+    async def login(
+        self, email: str = "ann@example.com", password: str = PASSWORD, client: str = CLIENT
+    ) -> TokenPair:
+        return await self.container.auth.log_in()(email, password, client)
 
     async def refresh(self, refresh_token: str) -> TokenPair:
         return await self.container.auth.refresh_tokens()(refresh_token)

@@ -14,6 +14,10 @@
 10. database budget — one bound for all the database waits of the request
 
 Around all of them, HEAD (head.py) runs a `HEAD` as the `GET` it mirrors and drops the body.
+Outermost, when FORWARDED_ALLOW_IPS names proxies, uvicorn's ProxyHeadersMiddleware puts the
+client address X-Forwarded-For names (and the scheme of X-Forwarded-Proto) in the scope, for
+requests whose peer is one of them only: the access log and the per-client login limit see
+the real client, and nobody else can name one.
 
 Starlette's own outermost error layer and FastAPI's exception layer sit around and below
 these; 404, 405, 413, 422 and 500 answers all pass through 1-5.
@@ -22,6 +26,7 @@ these; 404, 405, 413, 422 and 500 answers all pass through 1-5.
 from __future__ import annotations
 
 from fastapi import FastAPI
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from entrypoints.http.metrics import HttpMetrics
 from entrypoints.http.middleware.body_limit import BodyLimitMiddleware
@@ -48,6 +53,8 @@ def install_middleware(
         app.add_middleware(ConfiguredCorsMiddleware, origins=settings.cors_origins)
     app.add_middleware(ConventionsMiddleware, private_prefix=api_prefix, metrics=metrics)
     app.add_middleware(HeadMiddleware)
+    if settings.forwarded_allow_ips:
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
 
 
 # An upload request carries at most this many files (the contract's POST /files takes 1..10).

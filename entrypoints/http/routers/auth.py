@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, status
+from fastapi import APIRouter, Form, Request, status
 
 from application.auth.login import LogIn
 from application.auth.password_reset import RequestPasswordReset, ResetPassword
@@ -34,10 +34,14 @@ async def auth_register(body: RegisterRequest, register_user: Use[RegisterUser])
 
 @router.post("/login", responses=responses(401, 403, 422, 429), description=LogIn.__doc__)
 async def auth_login(
+    request: Request,
     form: Annotated[LoginForm, Form()],
     log_in: Use[LogIn],
 ) -> Token:
-    return Token.from_pair(await log_in(form.username, form.password))
+    # The peer, or the address X-Forwarded-For names when the peer is one of the trusted
+    # proxies (FORWARDED_ALLOW_IPS; see the middleware stack).
+    client = request.client.host if request.client else "unknown"
+    return Token.from_pair(await log_in(form.username, form.password, client))
 
 
 @router.post("/refresh", responses=responses(401, 422), description=RefreshTokens.__doc__)

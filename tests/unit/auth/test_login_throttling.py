@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from dependency_injector import providers
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adapters.memory.rate_limiter import InMemoryRateLimiter
-from domain.errors import InactiveUser, InvalidCredentials, RateLimited
-from domain.throttling import ThrottlePolicy
+from domain.errors import InactiveUser, InvalidCredentials, Overloaded, RateLimited
+from domain.throttling import CLIENT_WINDOW, ThrottlePolicy
 from tests.support.api import PASSWORD
 from tests.support.clock import FakeClock
 
@@ -225,3 +226,80 @@ async def test_an_inactive_account_with_the_right_password_is_neither_counted_no
         await login_fails(core, InactiveUser, password=PASSWORD)
     await login_fails(core, InvalidCredentials)  # the fifth failure
     await login_fails(core, RateLimited, password=PASSWORD)
+
+
+# --- Per client address --------------------------------------------------------------------
+
+
+async def test_the_client_rule_is_the_same_rule_over_a_minute() -> None:
+    policy = ThrottlePolicy(max_failures=50, window=CLIENT_WINDOW)
+    failures = [at(n) for n in range(50)]
+    assert policy.retry_after(failures[:49], at(50)) is None
+    assert policy.retry_after(failures, at(50)) == 10  # the failure at 0 leaves at 60
+    assert policy.retry_after(failures, at(60)) is None
+
+
+async def test_failures_over_many_emails_from_one_client_lock_the_client(core) -> None:
+    await core.register()
+    for n in range(50):  # the default LOGIN_CLIENT_MAX_FAILURES, each e-mail tried once
+        await login_fails(core, InvalidCredentials, f"sprayed-{n}@example.com")
+    core.clock.advance(seconds=20)
+    with pytest.raises(RateLimited) as refused:
+        await core.login()  # even the right password of a real account
+    assert refused.value.retry_after == 40
+    await core.login(client="198.51.100.2")  # another client is not held up
+    core.clock.advance(seconds=40)
+    await core.login()  # the window has room again
+
+
+async def test_a_success_is_not_counted_against_the_client_and_clears_nothing(core) -> None:
+    await core.register()
+    for n in range(49):
+        await login_fails(core, InvalidCredentials, f"sprayed-{n}@example.com")
+    for _ in range(3):
+        await core.login()  # not counted: the client has one failure left, not more
+    await login_fails(core, InvalidCredentials, "one-more@example.com")
+    await login_fails(core, RateLimited, "ann@example.com", PASSWORD)
+
+
+async def test_attempts_refused_for_the_email_or_inactive_are_not_counted_for_the_client(
+    core,
+) -> None:
+    await core.register()
+    inactive = await core.register("bob@example.com")
+    await core.change_user(inactive.id, lambda u: setattr(u, "is_active", False))
+    for _ in range(5):
+        await login_fails(core, InvalidCredentials)
+    for _ in range(60):  # the e-mail is locked: no password is checked, nothing counted
+        await login_fails(core, RateLimited)
+    for _ in range(60):  # the right password of an inactive account: no guess
+        await login_fails(core, InactiveUser, "bob@example.com", PASSWORD)
+    for n in range(45):  # with the first five, the client's 50
+        await login_fails(core, InvalidCredentials, f"sprayed-{n}@example.com")
+    refused = await login_fails(core, RateLimited, "other@example.com")
+    assert refused.retry_after == 60
+
+
+class BusyHasher:
+    """A hasher whose queue is always full."""
+
+    async def hash(self, password: str) -> str:
+        raise Overloaded()
+
+    async def verify(self, hashed: str | None, password: str) -> bool:
+        raise Overloaded()
+
+    def needs_rehash(self, hashed: str) -> bool:
+        return False
+
+
+async def test_a_login_refused_for_a_busy_hasher_counts_as_no_failure(core) -> None:
+    await core.register()
+    real = core.container.core.hasher()
+    core.container.core.hasher.override(providers.Object(BusyHasher()))
+    for _ in range(60):
+        await login_fails(core, Overloaded)
+    core.container.core.hasher.override(providers.Object(real))
+    for _ in range(4):  # neither the e-mail's count nor the client's moved
+        await login_fails(core, InvalidCredentials)
+    await core.login()

@@ -125,7 +125,7 @@ async def test_forgot_queues_a_link_to_the_frontend_and_stores_only_a_hash(
 
 async def test_reset_sets_the_password_and_revokes_every_session(mailroom: Mailroom) -> None:
     user = await mailroom.register()
-    pair = await mailroom.container.auth.log_in()("ann@example.com", PASSWORD)
+    pair = await mailroom.container.auth.log_in()("ann@example.com", PASSWORD, "192.0.2.1")
     await mailroom.forgot()
     mailroom.clock.advance(seconds=1)
     await mailroom.reset(mailroom.token_from_last_mail())
@@ -140,7 +140,7 @@ async def test_reset_sets_the_password_and_revokes_every_session(mailroom: Mailr
         await mailroom.container.auth.authenticate()(pair.access_token)
     with pytest.raises(InvalidToken):
         await mailroom.container.auth.refresh_tokens()(pair.refresh_token)
-    fresh = await mailroom.container.auth.log_in()("ann@example.com", NEW_PASSWORD)
+    fresh = await mailroom.container.auth.log_in()("ann@example.com", NEW_PASSWORD, "192.0.2.1")
     assert (await mailroom.container.auth.authenticate()(fresh.access_token)).id == user.id
 
 
