@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
+import math
 import uuid
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, insert, select, text
@@ -22,6 +26,12 @@ from domain.throttling import ThrottlePolicy
 # by any flood is gone within a few hundred attempts and the table holds about one window.
 SWEEP_INTERVAL = timedelta(seconds=10)
 SWEEP_BATCH = 1000
+# A refused key is refused again from memory for this long, without a transaction: a client
+# hammering while locked out costs the database one admit a second per process, not one per
+# request. A reset or forgive elsewhere is seen here at most this late (never a count missed:
+# only refusals are remembered, and a refusal counts nothing).
+REFUSAL_MEMORY = timedelta(seconds=1)
+MAX_REMEMBERED = 10_000
 # First half of the two-part advisory lock key, so these locks cannot meet anyone else's.
 _LOCK_NAMESPACE = 0x68657861  # "hexa"
 _T = login_failures.c
@@ -35,6 +45,10 @@ class SqlAlchemyRateLimiter(RateLimiter):
     in parallel, on however many hosts, at most `max_failures` are admitted per window. On
     PostgreSQL the lock is a transaction-scoped advisory lock on the key's hash (other keys
     never wait); on SQLite the write lock that BEGIN IMMEDIATE takes serialises writers anyway.
+
+    Admits of one key queue in the process before taking a connection, and a refusal is
+    repeated from memory for REFUSAL_MEMORY, so a client hammering while locked out costs
+    neither pool connections nor transactions per request.
 
     Limiters of several key spaces (e-mails, client addresses; their keys never coincide)
     share the table, each with its own policy. Each sweeps rows older than `keep`: the
@@ -56,10 +70,30 @@ class SqlAlchemyRateLimiter(RateLimiter):
         if self._keep < policy.window:
             raise ValueError("rows must be kept at least as long as the window")
         self._next_sweep: datetime | None = None
+        # key hash -> (refuse without asking the database until, the refusal's end)
+        self._refused: dict[str, tuple[datetime, datetime]] = {}
+        self._locks: dict[str, tuple[asyncio.Lock, list[int]]] = {}
 
     async def admit(self, key: str) -> uuid.UUID:
         key_hash = _hash(key)
         attempt = uuid.uuid4()
+        async with self._one_at_a_time(key_hash):
+            refused_until = self._refused.get(key_hash)
+            now = self._clock.now()
+            if refused_until is not None and now < refused_until[0]:
+                raise RateLimited(math.ceil((refused_until[1] - now).total_seconds()))
+            retry_after = await self._admit(key_hash, attempt)
+            if retry_after is None:
+                return attempt
+            if len(self._refused) >= MAX_REMEMBERED:
+                self._refused = {k: v for k, v in self._refused.items() if v[0] > now}
+            self._refused[key_hash] = (
+                now + REFUSAL_MEMORY,
+                now + timedelta(seconds=retry_after),
+            )
+        raise RateLimited(retry_after)
+
+    async def _admit(self, key_hash: str, attempt: uuid.UUID) -> int | None:
         async with connection(self._engine) as conn:
             await conn.begin()
             await _lock(conn, key_hash)
@@ -76,12 +110,27 @@ class SqlAlchemyRateLimiter(RateLimiter):
                 )
             await self._sweep(conn, now)
             await conn.commit()
-        if retry_after is not None:
-            raise RateLimited(retry_after)
-        return attempt
+        return retry_after
+
+    @contextlib.asynccontextmanager
+    async def _one_at_a_time(self, key_hash: str) -> AsyncIterator[None]:
+        """The admits of one key in this process, one after another: a burst for one key (a
+        client spraying) waits here, not holding pool connections while it waits for the
+        key's database lock, which would starve every other request of connections."""
+        entry = self._locks.setdefault(key_hash, (asyncio.Lock(), [0]))
+        lock, waiting = entry
+        waiting[0] += 1
+        try:
+            async with lock:
+                yield
+        finally:
+            waiting[0] -= 1
+            if not waiting[0]:
+                del self._locks[key_hash]
 
     async def forgive(self, key: str, attempt: uuid.UUID) -> None:
         key_hash = _hash(key)
+        self._refused.pop(key_hash, None)
         async with connection(self._engine) as conn:
             await conn.begin()
             await _lock(conn, key_hash)
@@ -92,6 +141,7 @@ class SqlAlchemyRateLimiter(RateLimiter):
 
     async def reset(self, key: str) -> None:
         key_hash = _hash(key)
+        self._refused.pop(key_hash, None)
         async with connection(self._engine) as conn:
             await conn.begin()
             await _lock(conn, key_hash)

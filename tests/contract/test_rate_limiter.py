@@ -257,3 +257,19 @@ async def test_a_backlog_of_expired_rows_is_swept_in_batches_without_waiting(
         assert await left() == 6
     finally:
         await engine.dispose()
+
+
+@pytest.mark.parametrize("storage", ["sqlite", "postgres"], indirect=True)
+async def test_a_refusal_is_remembered_for_a_second_and_no_longer(limiters, clock) -> None:
+    first, second = limiters(), limiters()
+    for _ in range(5):
+        await first.admit(KEY)
+    with pytest.raises(RateLimited):
+        await first.admit(KEY)
+    await second.reset(KEY)
+    clock.advance(seconds=0.5)
+    with pytest.raises(RateLimited) as refused:  # from memory, still counting down
+        await first.admit(KEY)
+    assert refused.value.retry_after == 900
+    clock.advance(seconds=0.5)
+    await first.admit(KEY)  # the reset elsewhere is seen now
