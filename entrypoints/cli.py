@@ -110,13 +110,14 @@ async def _create_superuser(settings: Settings, email: str, name: str) -> int:
     from application.auth.registration import NewAccount
     from domain.errors import DomainError
     from entrypoints.containers import build_container, close_container
+    from entrypoints.email_addresses import parse_email
 
     password = _read_password()
     await _migrate(settings)
     container = build_container(settings)
     try:
         user = await container.auth.register_user()(
-            NewAccount(email=email, name=name, password=password, is_superuser=True)
+            NewAccount(email=parse_email(email), name=name, password=password, is_superuser=True)
         )
     except DomainError as exc:
         print(f"hexapi: {exc.detail}", file=sys.stderr)

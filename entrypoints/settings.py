@@ -9,10 +9,10 @@ from typing import Annotated, Literal
 from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from domain.emails import normalize_email
 from domain.errors import PolicyViolation
 from domain.passwords import password_policy_message
 from domain.users import MAX_NAME_LENGTH
+from entrypoints.email_addresses import parse_email
 from entrypoints.setting_lists import normalize_origin, parse_list
 
 MIN_PRODUCTION_SECRET_LENGTH = 32
@@ -125,7 +125,7 @@ class Settings(BaseSettings):
         if not value:
             return None
         try:
-            return normalize_email(value)
+            return parse_email(value)
         except PolicyViolation as exc:
             raise ValueError(exc.detail) from None
 

@@ -31,6 +31,14 @@ class Mailbox:
 
     def __init__(self) -> None:
         self.messages: list[tuple[str, list[str], Message]] = []
+        self.refusals: list[str] = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
+        if address.startswith("gone"):  # a mailbox this server says does not exist
+            self.refusals.append(address)
+            return "550 5.1.1 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope) -> str:
         parsed = email.message_from_bytes(envelope.content)
@@ -175,3 +183,36 @@ def test_worker_delivers_on_its_own_and_stops_cleanly_on_sigterm(
             worker.kill()
             worker.wait()
     assert "Traceback" not in log_path.read_text()
+
+
+def test_a_permanent_refusal_is_failed_counted_logged_without_body_and_not_retried(
+    tmp_path: Path, smtp: SmtpServer
+) -> None:
+    smtp.start()
+    with live_server(tmp_path, env=smtp.settings()) as server:
+        register(server.base_url, "gone@example.com")
+        wait_for(lambda: smtp.mailbox.refusals, 10, "the refusal")
+        failed_at = wait_for(
+            lambda: failed_row(tmp_path / "live.db", "gone@example.com"), 5, "marked failed"
+        )
+        assert "550" in failed_at[1]
+        metrics = httpx.get(f"{server.base_url}/metrics", timeout=10).text
+        assert 'emails_total{kind="welcome",outcome="failed"} 1.0' in metrics
+        assert 'outcome="retried"' not in metrics
+        time.sleep(7)  # past the first retry (within 5 s) that a temporary failure would get
+        assert smtp.mailbox.refusals == ["gone@example.com"]
+        assert outbox_row(tmp_path / "live.db", "gone@example.com")[0] == 1  # one attempt
+    log = server.log()
+    assert "refused for good" in log and "550" in log
+    assert "You can log in now" not in log  # the welcome body
+    assert "Traceback" not in log
+
+
+def failed_row(database: Path, recipient: str) -> tuple[str, str] | None:
+    with sqlite3.connect(database) as conn:
+        row = conn.execute(
+            "SELECT failed_at, last_error FROM email_outbox"
+            " WHERE recipient = ? AND failed_at IS NOT NULL",
+            (recipient,),
+        ).fetchone()
+    return tuple(row) if row else None  # type: ignore[return-value]

@@ -15,7 +15,6 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from domain.emails import normalize_email
 from domain.errors import PolicyViolation
 from domain.passwords import (
     MAX_PASSWORD_LENGTH,
@@ -24,6 +23,7 @@ from domain.passwords import (
     password_policy_message,
 )
 from domain.users import CONTROL_CHARACTERS, MAX_NAME_LENGTH
+from entrypoints.email_addresses import parse_email
 
 # Timestamps leave as ISO 8601 with an explicit +00:00 offset (and say so in the schema: the
 # serializer returns a string, which alone would publish a bare string).
@@ -86,7 +86,7 @@ Name = Annotated[
 
 def _email(value: str) -> str:
     try:
-        return normalize_email(value)
+        return parse_email(value)
     except PolicyViolation as exc:
         raise ValueError(exc.detail) from None
 
@@ -95,7 +95,15 @@ Email = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=3, max_length=254),
     AfterValidator(_email),
-    Field(json_schema_extra={"format": "email"}, examples=["ann@example.com"]),
+    Field(
+        description=(
+            "One mailbox, `local@domain`: no quoted local part, comment, group, encoded word"
+            " (`=?…?=`), comma, white space, control, invisible or bidi character. Stored"
+            " after Unicode NFKC and lower-casing, so look-alikes are the same address."
+        ),
+        json_schema_extra={"format": "email"},
+        examples=["ann@example.com"],
+    ),
 ]
 
 
