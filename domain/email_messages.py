@@ -64,3 +64,20 @@ def order_confirmation_email(order: Order, user: User) -> EmailMessage:
             f"Total: {order.total}\n"
         ),
     )
+
+
+def email_change_notice(user: User, old_email: str) -> EmailMessage:
+    """To the address an account had, naming the one it has now: if the owner did not make
+    the change, this is how they learn of it."""
+    return EmailMessage(
+        to=old_email,
+        kind="email_changed",
+        subject=f"The e-mail of your {PRODUCT_NAME} account was changed",
+        body=(
+            f"Hello {user.name},\n\n"
+            f"the e-mail address of your {PRODUCT_NAME} account was changed from {old_email}"
+            f" to {user.email}. Mail for the account now goes to the new address only.\n\n"
+            "If you did not make this change, someone else may have access to your account:"
+            " contact us at once.\n"
+        ),
+    )

@@ -8,6 +8,11 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+# At most this many reset e-mails go to one account per window: enough for a lost mail or
+# two, too few to flood a mailbox through someone else's requests.
+MAX_RESET_EMAILS = 3
+RESET_EMAIL_WINDOW = timedelta(hours=1)
+
 
 def hash_reset_token(token: str) -> str:
     """The stored form of a token. A plain SHA-256 suffices: the token has 256 random bits,
@@ -40,3 +45,9 @@ class PasswordResetToken:
 
     def is_usable(self, now: datetime) -> bool:
         return self.used_at is None and now < self.expires_at
+
+
+def may_send_reset_email(sent_in_window: int) -> bool:
+    """Whether another reset e-mail may go to an account that got `sent_in_window` of them
+    within the last RESET_EMAIL_WINDOW."""
+    return sent_in_window < MAX_RESET_EMAILS

@@ -33,7 +33,15 @@ class InMemoryPasswordResetTokenRepository(PasswordResetTokenRepository):
         self._rows[token_id] = replace(token, used_at=now)
         return True
 
-    async def delete_for_user(self, user_id: uuid.UUID) -> None:
+    async def void_for_user(self, user_id: uuid.UUID, now: datetime) -> None:
         for token_id, token in list(self._rows.items()):
-            if token.user_id == user_id:
+            if token.user_id == user_id and token.used_at is None:
+                self._rows[token_id] = replace(token, used_at=now)
+
+    async def count_created_since(self, user_id: uuid.UUID, since: datetime) -> int:
+        return sum(1 for t in self._rows.values() if t.user_id == user_id and t.created_at >= since)
+
+    async def forget_created_before(self, user_id: uuid.UUID, before: datetime) -> None:
+        for token_id, token in list(self._rows.items()):
+            if token.user_id == user_id and token.created_at < before:
                 del self._rows[token_id]

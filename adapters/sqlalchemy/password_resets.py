@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.tables.password_resets import password_reset_tokens
@@ -46,5 +46,22 @@ class SqlAlchemyPasswordResetTokenRepository(PasswordResetTokenRepository):
         )
         return result.rowcount == 1
 
-    async def delete_for_user(self, user_id: uuid.UUID) -> None:
-        await self._conn.execute(delete(password_reset_tokens).where(_t.user_id == user_id))
+    async def void_for_user(self, user_id: uuid.UUID, now: datetime) -> None:
+        await self._conn.execute(
+            update(password_reset_tokens)
+            .where(_t.user_id == user_id, _t.used_at.is_(None))
+            .values(used_at=now)
+        )
+
+    async def count_created_since(self, user_id: uuid.UUID, since: datetime) -> int:
+        result = await self._conn.execute(
+            select(func.count())
+            .select_from(password_reset_tokens)
+            .where(_t.user_id == user_id, _t.created_at >= since)
+        )
+        return int(result.scalar_one())
+
+    async def forget_created_before(self, user_id: uuid.UUID, before: datetime) -> None:
+        await self._conn.execute(
+            delete(password_reset_tokens).where(_t.user_id == user_id, _t.created_at < before)
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -9,31 +10,63 @@ from application.ports import Clock, PasswordHasher, UnitOfWorkFactory
 from domain.email_messages import password_reset_email
 from domain.emails import normalize_email
 from domain.errors import InvalidResetToken
-from domain.password_resets import PasswordResetToken, hash_reset_token
+from domain.password_resets import (
+    RESET_EMAIL_WINDOW,
+    PasswordResetToken,
+    hash_reset_token,
+    may_send_reset_email,
+)
 from domain.passwords import check_password_policy
 
 
 class RequestPasswordReset:
     """Queue an e-mail with a single-use password-reset link, if the e-mail belongs to an
-    active account. The answer is the same either way, so it does not reveal which accounts
-    exist. A new link supersedes older ones: only the latest works.
+    active account. The answer is the same either way, and so is its time, so it does not
+    reveal which accounts exist. A new link supersedes older ones: only the latest works.
+    At most 3 reset e-mails go to one account per hour; further requests send nothing.
     """
 
     def __init__(
-        self, uow: UnitOfWorkFactory, clock: Clock, *, frontend_url: str, ttl: timedelta
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        *,
+        frontend_url: str,
+        ttl: timedelta,
+        min_duration: timedelta = timedelta(0),
     ) -> None:
         self._uow, self._clock = uow, clock
         self._reset_page = frontend_url.rstrip("/") + "/reset-password"
         self._ttl = ttl
+        self._min_seconds = min_duration.total_seconds()
 
     async def __call__(self, email: str) -> None:
         email = normalize_email(email)
+        # Every answer takes at least min_duration, which is longer than the work of either
+        # path, so the time tells nothing about the account (the paths differ by a few
+        # queries: a lookup alone, or a lookup, a count and three writes).
+        loop = asyncio.get_running_loop()
+        answer_at = loop.time() + self._min_seconds
+        try:
+            await self._request(email)
+        finally:
+            await asyncio.sleep(max(0.0, answer_at - loop.time()))
+
+    async def _request(self, email: str) -> None:
         async with self._uow() as uow:
-            user = await uow.users.get_by_email(email)
+            found = await uow.users.get_by_email(email)
+            # Locked, so that concurrent requests for one account count one after another.
+            user = await uow.users.get_for_update(found.id) if found is not None else None
             if user is None or not user.is_active:
                 return
-            record, secret = PasswordResetToken.issue(user.id, self._clock.now(), self._ttl)
-            await uow.password_resets.delete_for_user(user.id)
+            now = self._clock.now()
+            window_start = now - RESET_EMAIL_WINDOW
+            sent = await uow.password_resets.count_created_since(user.id, window_start)
+            if not may_send_reset_email(sent):
+                return
+            await uow.password_resets.forget_created_before(user.id, window_start)
+            await uow.password_resets.void_for_user(user.id, now)
+            record, secret = PasswordResetToken.issue(user.id, now, self._ttl)
             await uow.password_resets.add(record)
             url = f"{self._reset_page}?{urlencode({'token': secret})}"
             minutes = int(self._ttl.total_seconds() // 60)
@@ -70,4 +103,5 @@ class ResetPassword:
             user.change_password(hashed, now)
             await uow.users.update(user)
             await uow.sessions.revoke_all_for_user(user.id, now)
+            await uow.password_resets.void_for_user(user.id, now)  # any other link, too
             await uow.commit()

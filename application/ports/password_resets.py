@@ -19,6 +19,15 @@ class PasswordResetTokenRepository(Protocol):
         concurrent calls for one token exactly one gets True."""
         ...
 
-    async def delete_for_user(self, user_id: uuid.UUID) -> None:
-        """Forget every token of the user, used or not (a newer one supersedes them)."""
+    async def void_for_user(self, user_id: uuid.UUID, now: datetime) -> None:
+        """Spend every outstanding token of the user (a newer link, a password or e-mail
+        change, a deactivation). The records stay, so they are still counted."""
+        ...
+
+    async def count_created_since(self, user_id: uuid.UUID, since: datetime) -> int:
+        """How many tokens of the user were issued at or after `since`, spent or not."""
+        ...
+
+    async def forget_created_before(self, user_id: uuid.UUID, before: datetime) -> None:
+        """Delete the user's tokens issued before `before` (spent ones no longer counted)."""
         ...

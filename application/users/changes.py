@@ -7,7 +7,9 @@ from dataclasses import dataclass, fields
 
 from application.ports import Clock, PasswordHasher, UnitOfWorkFactory
 from domain.authorization import ensure_may_change_user
-from domain.errors import InvalidPassword, NotFound
+from domain.email_messages import email_change_notice
+from domain.emails import normalize_email
+from domain.errors import InvalidPassword, NotFound, PolicyViolation
 from domain.passwords import check_password_policy
 from domain.superusers import ensure_superuser_remains
 from domain.users import User
@@ -22,10 +24,17 @@ class UserChanges:
     password: str | None = None
     is_active: bool | None = None
     is_superuser: bool | None = None
+    # Proof of identity, not a change: needed to change one's own e-mail.
+    current_password: str | None = None
 
     @property
     def fields(self) -> frozenset[str]:
-        return frozenset(f.name for f in fields(self) if getattr(self, f.name) is not None)
+        """The fields that change (`current_password` is none of them)."""
+        return frozenset(
+            f.name
+            for f in fields(self)
+            if getattr(self, f.name) is not None and f.name != "current_password"
+        )
 
     @property
     def may_remove_a_superuser(self) -> bool:
@@ -34,15 +43,27 @@ class UserChanges:
 
 class UpdateUser:
     """Change an account. Its owner may change the e-mail and name; only a superuser may set
-    the password, `is_active` or `is_superuser` (403 otherwise). Setting a password or
-    deactivating ends every session of the account. A change that would leave no active
-    superuser is refused (409 `last_superuser`)."""
+    the password, `is_active` or `is_superuser` (403 otherwise). Changing one's own e-mail
+    needs `current_password` (422 without it, 400 `invalid_password` when wrong); a
+    superuser changing someone else's does not. A notice naming the new e-mail is mailed to
+    the old one. Setting a password or deactivating ends every session of the account; those
+    and an e-mail change void every outstanding password-reset link. A change that would
+    leave no active superuser is refused (409 `last_superuser`)."""
 
     def __init__(self, uow: UnitOfWorkFactory, hasher: PasswordHasher, clock: Clock) -> None:
         self._uow, self._hasher, self._clock = uow, hasher, clock
 
     async def __call__(self, actor: User, user_id: uuid.UUID, changes: UserChanges) -> User:
         ensure_may_change_user(actor, user_id, changes.fields)
+        own_email_change = (
+            actor.id == user_id
+            and changes.email is not None
+            and normalize_email(changes.email) != actor.email
+        )
+        if own_email_change:
+            # A stolen access token alone must not be enough to take the account over
+            # (new e-mail, then a reset link to it).
+            await self._prove_identity(actor.hashed_password, changes.current_password)
         hashed = None
         if changes.password is not None:
             check_password_policy(changes.password)  # the e-mail rule once the e-mail is known
@@ -59,6 +80,10 @@ class UpdateUser:
                 raise NotFound()
             if not changes.fields:
                 return user
+            email_before = user.email
+            if own_email_change and user.hashed_password != actor.hashed_password:
+                # The password changed since the request began: it must match what is now.
+                await self._prove_identity(user.hashed_password, changes.current_password)
             user.change_details(now, email=changes.email, name=changes.name)
             user.set_flags(now, is_active=changes.is_active, is_superuser=changes.is_superuser)
             if changes.password is not None and hashed is not None:
@@ -68,8 +93,21 @@ class UpdateUser:
             await uow.users.update(user)  # EmailTaken, decided by the unique constraint
             if hashed is not None or not user.is_active:
                 await uow.sessions.revoke_all_for_user(user.id, now)
+            if hashed is not None or not user.is_active or user.email != email_before:
+                # A link mailed before must not outlive the change it should die with.
+                await uow.password_resets.void_for_user(user.id, now)
+            if user.email != email_before:
+                await uow.outbox.enqueue(email_change_notice(user, old_email=email_before))
             await uow.commit()
         return user
+
+    async def _prove_identity(self, hashed_password: str, current_password: str | None) -> None:
+        if current_password is None:
+            raise PolicyViolation(
+                "current_password is needed to change your own e-mail", field="current_password"
+            )
+        if not await self._hasher.verify(hashed_password, current_password):
+            raise InvalidPassword()
 
 
 class ChangePassword:
@@ -100,6 +138,7 @@ class ChangePassword:
             user.change_password(hashed, now)
             await uow.users.update(user)
             await uow.sessions.revoke_all_for_user(user.id, now)
+            await uow.password_resets.void_for_user(user.id, now)
             await uow.commit()
 
 

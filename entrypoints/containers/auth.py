@@ -82,6 +82,8 @@ class AuthContainer(containers.DeclarativeContainer):
         ttl=providers.Callable(
             lambda m: timedelta(minutes=m), settings.provided.reset_token_expire_minutes
         ),
+        # Well above either path's work, even on a busy host (a few ms when idle).
+        min_duration=timedelta(milliseconds=100),
     )
     reset_password = providers.Factory(
         ResetPassword, uow=core.uow.provider, hasher=core.hasher, clock=core.clock

@@ -98,16 +98,43 @@ async def test_of_concurrent_consumers_exactly_one_wins(uow, clock) -> None:
     assert sorted(results) == [False, False, False, True]
 
 
-async def test_deleting_a_users_tokens_leaves_other_users_alone(uow, clock) -> None:
+async def test_voiding_spends_a_users_tokens_only_and_keeps_them_counted(uow, clock) -> None:
     ann = await new_user(uow, clock, "ann@example.com")
     bob = await new_user(uow, clock, "bob@example.com")
-    _, ann_secret = await issue(uow, clock, ann)
+    ann_first, ann_secret = await issue(uow, clock, ann)
     _, ann_second = await issue(uow, clock, ann)
     _, bob_secret = await issue(uow, clock, bob)
     async with uow() as work:
-        await work.password_resets.delete_for_user(ann.id)
+        await work.password_resets.consume(ann_first.id, clock.now())
+        await work.commit()
+    clock.advance(timedelta(seconds=5))
+    async with uow() as work:
+        await work.password_resets.void_for_user(ann.id, clock.now())
         await work.commit()
     async with uow() as work:
-        assert await work.password_resets.get_by_hash(hash_reset_token(ann_secret)) is None
-        assert await work.password_resets.get_by_hash(hash_reset_token(ann_second)) is None
-        assert await work.password_resets.get_by_hash(hash_reset_token(bob_secret)) is not None
+        first = await work.password_resets.get_by_hash(hash_reset_token(ann_secret))
+        second = await work.password_resets.get_by_hash(hash_reset_token(ann_second))
+        bobs = await work.password_resets.get_by_hash(hash_reset_token(bob_secret))
+        since = clock.now() - timedelta(minutes=1)
+        counts = [await work.password_resets.count_created_since(u.id, since) for u in (ann, bob)]
+    assert first is not None and second is not None and bobs is not None
+    assert first.used_at == ann_first.created_at  # an already spent token keeps its time
+    assert second.used_at == clock.now() and not second.is_usable(clock.now())
+    assert bobs.is_usable(clock.now())
+    assert counts == [2, 1]
+
+
+async def test_counting_and_forgetting_go_by_the_time_of_issue(uow, clock) -> None:
+    ann = await new_user(uow, clock, "ann@example.com")
+    old, _ = await issue(uow, clock, ann)
+    clock.advance(timedelta(minutes=30))
+    recent, _ = await issue(uow, clock, ann)
+    async with uow() as work:
+        assert await work.password_resets.count_created_since(ann.id, recent.created_at) == 1
+        assert await work.password_resets.count_created_since(ann.id, old.created_at) == 2
+        await work.password_resets.forget_created_before(ann.id, recent.created_at)
+        await work.commit()
+    async with uow() as work:
+        assert await work.password_resets.count_created_since(ann.id, old.created_at) == 1
+        assert await work.password_resets.get_by_hash(recent.token_hash) is not None
+        assert await work.password_resets.get_by_hash(old.token_hash) is None

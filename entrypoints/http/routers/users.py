@@ -88,11 +88,14 @@ async def users_get_me(user: CurrentUser) -> UserOut:
     return UserOut.from_user(user)
 
 
-@router.patch("/me", responses=responses(401, 409, 422))
+@router.patch("/me", responses=responses(400, 401, 409, 422))
 async def users_update_me(
     body: UserUpdateMe, user: CurrentUser, update_user: Use[UpdateUser]
 ) -> UserOut:
-    """Change the caller's e-mail and/or name; 409 `email_taken` when the e-mail is in use."""
+    """Change the caller's e-mail and/or name; 409 `email_taken` when the e-mail is in use.
+    A new e-mail needs `current_password` (422 without it, 400 `invalid_password` when
+    wrong); a notice naming it is mailed to the old address, and every outstanding
+    password-reset link stops working."""
     return UserOut.from_user(await update_user(user, user.id, body.changes()))
 
 
@@ -202,7 +205,9 @@ async def users_get(user_id: uuid.UUID, actor: CurrentUser, get_user: Use[GetUse
 
 
 @router.patch(
-    "/{user_id}", responses=responses(401, 403, 404, 409, 422), description=UpdateUser.__doc__
+    "/{user_id}",
+    responses=responses(400, 401, 403, 404, 409, 422),
+    description=UpdateUser.__doc__,
 )
 async def users_update(
     user_id: uuid.UUID,

@@ -55,6 +55,14 @@ class UserPage(PageOut[UserOut]):
 class UserUpdateMe(RequestModel):
     email: Email = Field(default=None)  # type: ignore[assignment]
     name: Name = Field(default=None)  # type: ignore[assignment]
+    current_password: Secret = Field(  # type: ignore[assignment]
+        default=None,
+        description=(
+            "The caller's password: needed to change the caller's own e-mail (422 without it,"
+            " 400 `invalid_password` when wrong); a superuser changing someone else's e-mail"
+            " needs none."
+        ),
+    )
 
     def changes(self) -> UserChanges:
         return UserChanges(**self.model_dump(exclude_unset=True))

@@ -8,7 +8,7 @@ import asyncio
 import pytest
 
 from application.ports.users import UserFilter
-from tests.support.api import login
+from tests.support.api import PASSWORD, login
 from tests.support.assertions import assert_error
 from tests.support.people import Person, person, superuser
 
@@ -78,7 +78,14 @@ async def test_of_several_people_taking_one_email_at_once_exactly_one_gets_it(ap
     for round_ in range(3):
         wanted = f"wanted-{round_}@example.com"
         responses = await asyncio.gather(
-            *(api.patch(f"{USERS}/me", headers=p.headers, json={"email": wanted}) for p in people)
+            *(
+                api.patch(
+                    f"{USERS}/me",
+                    headers=p.headers,
+                    json={"email": wanted, "current_password": PASSWORD},
+                )
+                for p in people
+            )
         )
         statuses = sorted(r.status_code for r in responses)
         assert statuses == [200, 409, 409, 409, 409], [r.text for r in responses]

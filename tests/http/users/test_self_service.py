@@ -20,7 +20,9 @@ async def api(make_client, sql_database_url):
 async def test_patch_me_changes_email_and_name(api) -> None:
     ann = await person(api)
     response = await api.patch(
-        ME, headers=ann.headers, json={"email": " New@Example.COM ", "name": " Annie "}
+        ME,
+        headers=ann.headers,
+        json={"email": " New@Example.COM ", "name": " Annie ", "current_password": PASSWORD},
     )
     assert response.status_code == 200, response.text
     body = response.json()
@@ -34,7 +36,9 @@ async def test_patch_me_changes_email_and_name(api) -> None:
 
 async def test_patch_me_to_an_email_in_use_is_409(api) -> None:
     ann, bob = await person(api), await person(api)
-    response = await api.patch(ME, headers=bob.headers, json={"email": ann.email.upper()})
+    response = await api.patch(
+        ME, headers=bob.headers, json={"email": ann.email.upper(), "current_password": PASSWORD}
+    )
     assert_error(response, 409, "email_taken")
     assert (await api.get(ME, headers=bob.headers)).json() == bob.user
 

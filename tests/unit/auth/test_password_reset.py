@@ -14,12 +14,20 @@ from dependency_injector import providers
 
 from adapters.memory.email import InMemoryEmailSender
 from application.auth.registration import NewAccount
+from domain.email_messages import email_change_notice
 from domain.errors import EmailTaken, InvalidResetToken, InvalidToken, PolicyViolation
 from domain.outbox import QueuedEmail
-from domain.password_resets import PasswordResetToken, hash_reset_token
+from domain.password_resets import (
+    MAX_RESET_EMAILS,
+    RESET_EMAIL_WINDOW,
+    PasswordResetToken,
+    hash_reset_token,
+    may_send_reset_email,
+)
 from domain.users import User
 from entrypoints.containers import Container, build_container, close_container
 from tests.conftest import cheap_hasher, settings_for
+from tests.support.accounts import make_user
 from tests.support.clock import FakeClock
 
 PASSWORD = "Correct-Horse-9"
@@ -217,3 +225,15 @@ async def test_forgot_refuses_what_is_no_email_address(mailroom: Mailroom) -> No
     with pytest.raises(PolicyViolation):
         await mailroom.forgot("not an address")
     assert mailroom.queued("password_reset") == []
+
+
+def test_the_limit_is_three_reset_emails_per_hour() -> None:
+    assert [may_send_reset_email(n) for n in range(5)] == [True, True, True, False, False]
+    assert (3, timedelta(hours=1)) == (MAX_RESET_EMAILS, RESET_EMAIL_WINDOW)
+
+
+def test_the_change_notice_goes_to_the_old_address_and_names_the_new() -> None:
+    user = make_user(email="new@example.com", name="Ann")
+    notice = email_change_notice(user, old_email="old@example.com")
+    assert (notice.to, notice.kind) == ("old@example.com", "email_changed")
+    assert "new@example.com" in notice.body and "old@example.com" in notice.body

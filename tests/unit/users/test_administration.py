@@ -37,7 +37,9 @@ async def update(core, actor: User, target: User, **changes) -> User:
 async def test_owners_change_their_email_and_name(core) -> None:
     ann = await core.register()
     core.clock.advance(seconds=5)
-    changed = await update(core, ann, ann, email=" Ann.New@Example.com", name="Ann New")
+    changed = await update(
+        core, ann, ann, email=" Ann.New@Example.com", name="Ann New", current_password=PASSWORD
+    )
     assert (changed.email, changed.name, changed.updated_at) == (
         "ann.new@example.com",
         "Ann New",
@@ -50,7 +52,9 @@ async def test_an_email_in_use_is_refused_and_nothing_changes(core) -> None:
     await core.register("ann@example.com")
     bob = await core.register("bob@example.com")
     with pytest.raises(EmailTaken):
-        await update(core, bob, bob, email="ANN@example.com", name="Changed")
+        await update(
+            core, bob, bob, email="ANN@example.com", name="Changed", current_password=PASSWORD
+        )
     assert (await core.user(bob.id)).name == "Ann"
 
 
