@@ -24,6 +24,7 @@ OPAQUE_BODIES = {
     "PUT /api/v1/users/me/avatar",
     "POST /api/v1/auth/reset-password",
     "POST /api/v1/users/me/password",
+    "PATCH /api/v1/users/me",  # a new e-mail needs the current password
 }
 
 
