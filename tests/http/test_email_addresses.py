@@ -97,3 +97,9 @@ async def test_the_published_schema_states_the_rule(client) -> None:
     email = schema["components"]["schemas"]["RegisterRequest"]["properties"]["email"]
     assert email["format"] == "email"
     assert "encoded word" in email["description"] and "NFKC" in email["description"]
+
+
+async def test_an_address_under_the_reserved_test_domain_is_one_mailbox_too(client) -> None:
+    body = {"email": "ann@mail.example.test", "name": "Ann", "password": PASSWORD}
+    response = await client.post("/api/v1/auth/register", json=body)
+    assert response.status_code == 201, response.text
