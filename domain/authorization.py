@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection
+from dataclasses import dataclass
 
 from domain.errors import NotFound, PermissionDenied
 from domain.users import User
@@ -18,14 +19,34 @@ PRIVILEGED_USER_FIELDS = frozenset({"password", "is_active", "is_superuser"})
 
 
 def can_see(actor: User, owner_id: uuid.UUID | None) -> bool:
-    """Owner-scoped things (an account, and later items, orders, files, drafts): the owner
-    and superusers see them, nobody else (what has no owner left, superusers only)."""
+    """Owner-scoped things (an account, an item, an order, and later files, drafts): the
+    owner and superusers see them, nobody else (what has no owner left, superusers only).
+    Whoever sees an item may also change and delete it."""
     return actor.is_superuser or actor.id == owner_id
 
 
 def ensure_can_see(actor: User, owner_id: uuid.UUID | None) -> None:
     if not can_see(actor, owner_id):
         raise NotFound()
+
+
+@dataclass(frozen=True, slots=True)
+class OwnerScope:
+    """Whose things an owner-scoped listing shows: one owner's, or everyone's (None); with
+    `nothing`, no one's at all."""
+
+    owner_id: uuid.UUID | None
+    nothing: bool = False
+
+
+def owner_scope(actor: User, owner_id: uuid.UUID | None) -> OwnerScope:
+    """A listing of owner-scoped things (items): a superuser sees everyone's, or the owner's
+    that `owner_id` names; anyone else sees their own only, and `owner_id` can only narrow
+    that, so another owner's id finds nothing (rather than a 403 that would tell them the
+    account exists, or a silently ignored filter)."""
+    if actor.is_superuser:
+        return OwnerScope(owner_id)
+    return OwnerScope(actor.id, nothing=owner_id not in (None, actor.id))
 
 
 def ensure_superuser(actor: User) -> None:

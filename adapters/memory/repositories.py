@@ -12,6 +12,7 @@ from collections.abc import Callable
 from adapters.memory.chat import CHAT_MESSAGES, InMemoryChatMessageRepository
 from adapters.memory.files import FILES, InMemoryFileRepository
 from adapters.memory.idempotency import IDEMPOTENCY_KEYS, InMemoryIdempotencyKeys
+from adapters.memory.items import ITEMS, InMemoryItemRepository
 from adapters.memory.orders import ORDER_LINES, ORDERS, InMemoryOrderRepository
 from adapters.memory.outbox import EMAIL_OUTBOX, InMemoryEmailOutbox
 from adapters.memory.password_resets import (
@@ -35,4 +36,5 @@ REPOSITORIES: dict[str, Callable[[Work], object]] = {
     "orders": lambda w: InMemoryOrderRepository(w.rows(ORDERS), w.rows(ORDER_LINES)),
     "idempotency": lambda w: InMemoryIdempotencyKeys(w.rows(IDEMPOTENCY_KEYS)),
     "files": lambda w: InMemoryFileRepository(w.rows(FILES)),
+    "items": lambda w: InMemoryItemRepository(w.rows(ITEMS)),
 }

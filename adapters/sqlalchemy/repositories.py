@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from adapters.sqlalchemy.chat import SqlAlchemyChatMessageRepository
 from adapters.sqlalchemy.files import SqlAlchemyFileRepository
 from adapters.sqlalchemy.idempotency import SqlAlchemyIdempotencyKeys
+from adapters.sqlalchemy.items import SqlAlchemyItemRepository
 from adapters.sqlalchemy.orders import SqlAlchemyOrderRepository
 from adapters.sqlalchemy.outbox import SqlAlchemyEmailOutbox
 from adapters.sqlalchemy.password_resets import SqlAlchemyPasswordResetTokenRepository
@@ -37,4 +38,5 @@ REPOSITORIES: dict[str, Callable[[Transaction], object]] = {
     "orders": lambda t: SqlAlchemyOrderRepository(t.connection),
     "idempotency": lambda t: SqlAlchemyIdempotencyKeys(t.connection),
     "files": lambda t: SqlAlchemyFileRepository(t.connection),
+    "items": lambda t: SqlAlchemyItemRepository(t.connection),
 }

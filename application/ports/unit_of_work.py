@@ -7,6 +7,7 @@ from typing import Protocol, Self
 from application.ports.chat import ChatMessageRepository
 from application.ports.files import FileRepository
 from application.ports.idempotency import IdempotencyKeys
+from application.ports.items import ItemRepository
 from application.ports.orders import OrderRepository
 from application.ports.outbox import EmailOutbox
 from application.ports.password_resets import PasswordResetTokenRepository
@@ -32,6 +33,7 @@ class UnitOfWork(Protocol):
     idempotency: IdempotencyKeys
     chat: ChatMessageRepository
     files: FileRepository
+    items: ItemRepository
 
     async def __aenter__(self) -> Self: ...
 

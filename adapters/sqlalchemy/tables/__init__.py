@@ -8,6 +8,7 @@ A resource adds its module with one line below.
 
 import adapters.sqlalchemy.tables.chat
 import adapters.sqlalchemy.tables.files
+import adapters.sqlalchemy.tables.items
 import adapters.sqlalchemy.tables.login_failures
 import adapters.sqlalchemy.tables.orders
 import adapters.sqlalchemy.tables.outbox
