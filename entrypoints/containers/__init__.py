@@ -19,6 +19,7 @@ from entrypoints.containers.core import CoreContainer
 from entrypoints.containers.email import EmailContainer
 from entrypoints.containers.files import FilesContainer
 from entrypoints.containers.health import HealthContainer
+from entrypoints.containers.items import ItemsContainer
 from entrypoints.containers.orders import OrdersContainer
 from entrypoints.containers.products import ProductsContainer
 from entrypoints.containers.users import UsersContainer
@@ -38,6 +39,7 @@ class Container(containers.DeclarativeContainer):
     orders = providers.Container(OrdersContainer, core=core)
     chat = providers.Container(ChatContainer, core=core)
     files = providers.Container(FilesContainer, core=core)
+    items = providers.Container(ItemsContainer, core=core)
 
     # Hooks of resources that keep bytes outside the database for an account, run by the
     # account deletion (application.users.deletion.AccountDeletionHook): one line each.

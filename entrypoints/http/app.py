@@ -21,6 +21,7 @@ from entrypoints.http.routers import (  # one name per line: each resource adds 
     chat,
     files,
     health,
+    items,
     orders,
     products,
     users,
@@ -68,6 +69,7 @@ def create_app(
     app.include_router(products.router, prefix=API_PREFIX, responses=NEEDS_DATABASE)
     app.include_router(orders.router, prefix=API_PREFIX, responses=NEEDS_DATABASE)
     app.include_router(files.router, prefix=API_PREFIX, responses=NEEDS_DATABASE)
+    app.include_router(items.router, prefix=API_PREFIX, responses=NEEDS_DATABASE)
     install_use_cases(app, container)  # fails here if a route asks for an unknown use case
     install_docs(app)
     install_openapi(app)
