@@ -1,4 +1,4 @@
-"""Migration 0008 on SQLite and PostgreSQL: the items table with the indexes of its two
+"""Migration 0009 on SQLite and PostgreSQL: the items table with the indexes of its two
 listings, and a clean way back."""
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ async def test_items_come_with_their_listing_indexes_and_go_back(
         assert await conn.run_sync(_cascades) == ["CASCADE"]
     try:
         async with engine.connect() as conn:
-            await conn.run_sync(lambda sync: command.downgrade(alembic_config(sync), "0007"))
+            await conn.run_sync(lambda sync: command.downgrade(alembic_config(sync), "0008"))
             await conn.commit()
         async with engine.connect() as conn:
             assert await conn.run_sync(_indexes) is None

@@ -5,8 +5,8 @@ adapters/sqlalchemy/online_ddl.py), so that the migration never holds a lock tha
 service could wait on, whatever has been written by the time it runs. They serve the two
 listings: an owner's items, newest first, and everyone's (for superusers).
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-02
 """
 
