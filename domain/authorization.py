@@ -12,6 +12,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from domain.errors import NotFound, PermissionDenied
+from domain.posts import Post
 from domain.users import User
 
 # Account fields only a superuser may set, even on their own account.
@@ -77,3 +78,24 @@ def ensure_can_see_profile(actor: User, user: User | None) -> User:
     if user is None or not can_see_profile(actor, user):
         raise NotFound()
     return user
+
+
+def can_see_post(actor: User | None, post: Post) -> bool:
+    """A published post is public, even without an account; a draft only its author and
+    superusers see."""
+    return post.is_published or (actor is not None and can_see(actor, post.author_id))
+
+
+def ensure_can_see_post(actor: User | None, post: Post | None) -> Post:
+    if post is None or not can_see_post(actor, post):
+        raise NotFound()
+    return post
+
+
+def ensure_may_change_post(actor: User, post: Post | None) -> Post:
+    """Changing or deleting a post: a draft of someone else is 404 (not seen), a published
+    post of someone else 403 (seen, not theirs); the author and superusers may."""
+    seen = ensure_can_see_post(actor, post)
+    if not can_see(actor, seen.author_id):
+        raise PermissionDenied("Only the author or a superuser may change this post.")
+    return seen

@@ -19,6 +19,7 @@ from adapters.memory.password_resets import (
     PASSWORD_RESET_TOKENS,
     InMemoryPasswordResetTokenRepository,
 )
+from adapters.memory.posts import POSTS, InMemoryPostRepository
 from adapters.memory.products import PRODUCTS, InMemoryProductRepository
 from adapters.memory.sessions import SESSIONS, InMemorySessionRepository
 from adapters.memory.users import USERS, InMemoryUserRepository
@@ -37,4 +38,5 @@ REPOSITORIES: dict[str, Callable[[Work], object]] = {
     "idempotency": lambda w: InMemoryIdempotencyKeys(w.rows(IDEMPOTENCY_KEYS)),
     "files": lambda w: InMemoryFileRepository(w.rows(FILES)),
     "items": lambda w: InMemoryItemRepository(w.rows(ITEMS)),
+    "posts": lambda w: InMemoryPostRepository(w.rows(POSTS)),
 }

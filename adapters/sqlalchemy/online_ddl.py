@@ -22,8 +22,7 @@ def create_index_concurrently(name: str, definition: str) -> None:
         bind = op.get_bind()
         invalid = bind.execute(
             text(
-                "SELECT NOT i.indisvalid FROM pg_index AS i"
-                " WHERE i.indexrelid = to_regclass(:name)"
+                "SELECT NOT i.indisvalid FROM pg_index AS i WHERE i.indexrelid = to_regclass(:name)"
             ),
             {"name": name},
         ).scalar()

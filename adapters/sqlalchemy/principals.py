@@ -35,9 +35,7 @@ def principal_from_row(row: Mapping[Any, Any] | None, now: datetime) -> User | N
     if row is None:
         return None
     user = user_from_row(row)
-    session = LoginSession(
-        **{c.name: row[SESSION_PREFIX + c.name] for c in login_sessions.columns}
-    )
+    session = LoginSession(**{c.name: row[SESSION_PREFIX + c.name] for c in login_sessions.columns})
     return user if grants_access(session, user, now) else None
 
 

@@ -16,6 +16,7 @@ from adapters.sqlalchemy.items import SqlAlchemyItemRepository
 from adapters.sqlalchemy.orders import SqlAlchemyOrderRepository
 from adapters.sqlalchemy.outbox import SqlAlchemyEmailOutbox
 from adapters.sqlalchemy.password_resets import SqlAlchemyPasswordResetTokenRepository
+from adapters.sqlalchemy.posts import SqlAlchemyPostRepository
 from adapters.sqlalchemy.products import SqlAlchemyProductRepository
 from adapters.sqlalchemy.sessions import SqlAlchemySessionRepository
 from adapters.sqlalchemy.users import SqlAlchemyUserRepository
@@ -39,4 +40,5 @@ REPOSITORIES: dict[str, Callable[[Transaction], object]] = {
     "idempotency": lambda t: SqlAlchemyIdempotencyKeys(t.connection),
     "files": lambda t: SqlAlchemyFileRepository(t.connection),
     "items": lambda t: SqlAlchemyItemRepository(t.connection),
+    "posts": lambda t: SqlAlchemyPostRepository(t.connection),
 }

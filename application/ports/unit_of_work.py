@@ -11,6 +11,7 @@ from application.ports.items import ItemRepository
 from application.ports.orders import OrderRepository
 from application.ports.outbox import EmailOutbox
 from application.ports.password_resets import PasswordResetTokenRepository
+from application.ports.posts import PostRepository
 from application.ports.products import ProductRepository
 from application.ports.sessions import SessionRepository
 from application.ports.users import UserRepository
@@ -34,6 +35,7 @@ class UnitOfWork(Protocol):
     chat: ChatMessageRepository
     files: FileRepository
     items: ItemRepository
+    posts: PostRepository
 
     async def __aenter__(self) -> Self: ...
 

@@ -21,6 +21,7 @@ from entrypoints.containers.files import FilesContainer
 from entrypoints.containers.health import HealthContainer
 from entrypoints.containers.items import ItemsContainer
 from entrypoints.containers.orders import OrdersContainer
+from entrypoints.containers.posts import PostsContainer
 from entrypoints.containers.products import ProductsContainer
 from entrypoints.containers.users import UsersContainer
 from entrypoints.housekeeping import Housekeeping
@@ -40,6 +41,7 @@ class Container(containers.DeclarativeContainer):
     chat = providers.Container(ChatContainer, core=core)
     files = providers.Container(FilesContainer, core=core)
     items = providers.Container(ItemsContainer, core=core)
+    posts = providers.Container(PostsContainer, core=core)
 
     # Hooks of resources that keep bytes outside the database for an account, run by the
     # account deletion (application.users.deletion.AccountDeletionHook): one line each.

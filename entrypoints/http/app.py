@@ -23,6 +23,7 @@ from entrypoints.http.routers import (  # one name per line: each resource adds 
     health,
     items,
     orders,
+    posts,
     products,
     users,
 )
@@ -70,6 +71,7 @@ def create_app(
     app.include_router(orders.router, prefix=API_PREFIX, responses=NEEDS_DATABASE)
     app.include_router(files.router, prefix=API_PREFIX, responses=NEEDS_DATABASE)
     app.include_router(items.router, prefix=API_PREFIX, responses=NEEDS_DATABASE)
+    app.include_router(posts.router, prefix=API_PREFIX, responses=NEEDS_DATABASE)
     install_use_cases(app, container)  # fails here if a route asks for an unknown use case
     install_docs(app)
     install_openapi(app)

@@ -13,6 +13,7 @@ import adapters.sqlalchemy.tables.login_failures
 import adapters.sqlalchemy.tables.orders
 import adapters.sqlalchemy.tables.outbox
 import adapters.sqlalchemy.tables.password_resets
+import adapters.sqlalchemy.tables.posts
 import adapters.sqlalchemy.tables.products
 import adapters.sqlalchemy.tables.sessions
 import adapters.sqlalchemy.tables.users  # noqa: F401

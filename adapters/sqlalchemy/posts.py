@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Uuid, bindparam, delete, func, insert, select, tuple_, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql import ColumnElement
+
+from adapters.sqlalchemy.tables.posts import posts
+from adapters.sqlalchemy.text_search import contains_text
+from adapters.sqlalchemy.types import UtcDateTime
+from application.ports.posts import PostFilter, PostKey, PostRepository
+from domain.posts import Post
+
+_p = posts.c
+_COLUMNS = [c.name for c in posts.columns]
+
+
+def post_from_row(row: Mapping[Any, Any]) -> Post:
+    return Post(**{name: row[name] for name in _COLUMNS})
+
+
+def post_to_row(post: Post) -> dict[str, Any]:
+    return {name: getattr(post, name) for name in _COLUMNS}
+
+
+def post_conditions(where: PostFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if not where.drafts:
+        conditions.append(_p.is_published)  # as the partial indexes spell it
+    if where.author_id is not None:
+        conditions.append(_p.author_id == where.author_id)
+    if where.q:  # served by the trigram index of the posts migration on PostgreSQL
+        conditions.append(contains_text(where.q, _p.title))
+    return conditions
+
+
+def _order_column(where: PostFilter) -> Any:
+    return _p.created_at if where.drafts else _p.published_at
+
+
+class SqlAlchemyPostRepository(PostRepository):
+    """Posts through SQLAlchemy Core on the unit of work's connection. Listings walk one of
+    the partial indexes from the keyset position: a row-value comparison on (time, id)."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._conn = connection
+
+    async def add(self, post: Post) -> None:
+        await self._conn.execute(insert(posts).values(post_to_row(post)))
+
+    async def get(self, post_id: uuid.UUID) -> Post | None:
+        return await self._one(select(posts).where(_p.id == post_id))
+
+    async def get_for_update(self, post_id: uuid.UUID) -> Post | None:
+        return await self._one(select(posts).where(_p.id == post_id).with_for_update())
+
+    async def update(self, post: Post) -> None:
+        row = post_to_row(post)
+        del row["id"], row["author_id"], row["created_at"]
+        await self._conn.execute(update(posts).where(_p.id == post.id).values(row))
+
+    async def delete(self, post_id: uuid.UUID) -> None:
+        await self._conn.execute(delete(posts).where(_p.id == post_id))
+
+    async def search(
+        self, where: PostFilter, *, limit: int, offset: int = 0, after: PostKey | None = None
+    ) -> list[Post]:
+        column = _order_column(where)
+        conditions = post_conditions(where)
+        if after is not None:
+            conditions.append(
+                tuple_(column, _p.id)
+                < tuple_(
+                    bindparam("after_at", after[0], type_=UtcDateTime),
+                    bindparam("after_id", after[1], type_=Uuid),
+                )
+            )
+        statement = (
+            select(posts)
+            .where(*conditions)
+            .order_by(column.desc(), _p.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        result = await self._conn.execute(statement)
+        return [post_from_row(row) for row in result.mappings()]
+
+    async def count(self, where: PostFilter) -> int:
+        statement = select(func.count()).select_from(posts).where(*post_conditions(where))
+        return (await self._conn.execute(statement)).scalar_one()
+
+    async def _one(self, statement: Any) -> Post | None:
+        row = (await self._conn.execute(statement)).mappings().first()
+        return post_from_row(row) if row else None
