@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Boolean, Column, ForeignKey, Index, String, Table, Text, Uuid, func, text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    Uuid,
+    func,
+    text,
+)
 
 from adapters.sqlalchemy.tables.metadata import metadata
 from adapters.sqlalchemy.types import UtcDateTime
@@ -49,3 +62,13 @@ Index(
     postgresql_using="gin",
     postgresql_ops={"lower_title": "gin_trgm_ops"},
 ).ddl_if(dialect="postgresql")
+
+# How many posts are published, kept by the triggers of the posts migration (on every
+# insert, update and delete of `posts`, cascades and bulk SQL included), so the public list's
+# `total` is exact without counting every row.
+post_counts = Table(
+    "post_counts",
+    metadata,
+    Column("id", Integer, primary_key=True),  # always 1
+    Column("published", BigInteger, nullable=False),
+)

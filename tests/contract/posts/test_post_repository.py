@@ -146,3 +146,40 @@ async def test_a_keyset_walk_meets_every_row_once_while_rows_are_added(backend) 
     assert len(met) == len(set(met)) == len(before)
     assert set(met) == {p.id for p in before}
     assert added >= 3
+
+
+async def test_the_published_count_follows_every_write_and_the_cascade(backend) -> None:
+    ann, bob = await backend.add_user(), await backend.add_user()
+    public, everything = PostFilter(), PostFilter(author_id=ann.id, drafts=True)
+
+    async def counts() -> tuple[int, int]:
+        async with backend.uow() as uow:
+            return await uow.posts.count(public), await uow.posts.count(everything)
+
+    assert await counts() == (0, 0)
+    draft, published = await add(backend, ann, published=False), await add(backend, ann)
+    await add(backend, bob)
+    assert await counts() == (2, 2)
+    for changes, expected in (
+        ({"is_published": True}, (3, 2)),
+        ({"title": "Same state"}, (3, 2)),
+        ({"is_published": False}, (2, 2)),
+    ):
+        async with backend.uow() as uow:
+            post = await uow.posts.get_for_update(draft.id)
+            post.change(backend.clock.now(), **changes)
+            await uow.posts.update(post)
+            await uow.commit()
+        assert await counts() == expected
+    async with backend.uow() as uow:  # rolled back: the count too
+        await uow.posts.delete(published.id)
+    assert await counts() == (2, 2)
+    async with backend.uow() as uow:
+        await uow.posts.delete(published.id)
+        await uow.commit()
+    assert await counts() == (1, 1)
+    await add(backend, ann)
+    async with backend.uow() as uow:
+        await uow.users.delete(ann.id)
+        await uow.commit()
+    assert await counts() == (1, 0)

@@ -45,7 +45,8 @@ def test_published_at_is_the_first_publication_and_never_in_the_future(steps, at
         assert post.published_at is None or post.published_at <= now
         assert post.updated_at == now
     assert post.is_published == (
-        at_once if not steps or all(a == "edit" for a, _ in steps)
+        at_once
+        if not steps or all(a == "edit" for a, _ in steps)
         else [a for a, _ in steps if a != "edit"][-1] == "publish"
     )
 

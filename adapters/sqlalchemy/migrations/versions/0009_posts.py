@@ -35,6 +35,69 @@ _POSTGRES_INDEXES = {
 }
 
 
+# How many posts are published, kept by triggers so that every writer keeps it right: the
+# routes, the cascade of an account's deletion and bulk SQL alike. The public list's `total`
+# reads it instead of counting 10^6 rows on every page (0.35 s at 10^6 on PostgreSQL).
+# One statement-level trigger per event on PostgreSQL (a bulk insert touches the row once),
+# row-level ones on SQLite; the upsert recreates the row after a TRUNCATE of both tables.
+_PG_COUNT_FUNCTION = """
+CREATE FUNCTION posts_count_published() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE delta bigint := 0;
+BEGIN
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        delta := delta + (SELECT count(*) FROM new_rows WHERE is_published);
+    END IF;
+    IF TG_OP IN ('DELETE', 'UPDATE') THEN
+        delta := delta - (SELECT count(*) FROM old_rows WHERE is_published);
+    END IF;
+    IF delta <> 0 THEN
+        INSERT INTO post_counts (id, published) VALUES (1, delta)
+        ON CONFLICT (id) DO UPDATE SET published = post_counts.published + excluded.published;
+    END IF;
+    RETURN NULL;
+END $$
+"""
+_PG_COUNT_TRIGGERS = {
+    "posts_count_insert": "AFTER INSERT ON posts REFERENCING NEW TABLE AS new_rows",
+    "posts_count_update": (
+        "AFTER UPDATE ON posts REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows"
+    ),
+    "posts_count_delete": "AFTER DELETE ON posts REFERENCING OLD TABLE AS old_rows",
+}
+_SQLITE_ADD = (
+    "INSERT INTO post_counts (id, published) VALUES (1, {delta}) ON CONFLICT (id) DO UPDATE"
+    " SET published = post_counts.published + excluded.published"
+)
+_SQLITE_COUNT_TRIGGERS = {
+    "posts_count_insert": f"AFTER INSERT ON posts WHEN NEW.is_published BEGIN"
+    f" {_SQLITE_ADD.format(delta=1)}; END",
+    "posts_count_delete": f"AFTER DELETE ON posts WHEN OLD.is_published BEGIN"
+    f" {_SQLITE_ADD.format(delta=-1)}; END",
+    "posts_count_update": "AFTER UPDATE OF is_published ON posts"
+    " WHEN NEW.is_published <> OLD.is_published BEGIN"
+    f" {_SQLITE_ADD.format(delta='CASE WHEN NEW.is_published THEN 1 ELSE -1 END')}; END",
+}
+
+
+def _create_counts() -> None:
+    op.create_table(
+        "post_counts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("published", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_post_counts"),
+    )
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(_PG_COUNT_FUNCTION)
+        for name, when in _PG_COUNT_TRIGGERS.items():
+            op.execute(
+                f"CREATE TRIGGER {name} {when} FOR EACH STATEMENT"
+                " EXECUTE FUNCTION posts_count_published()"
+            )
+    else:
+        for name, body in _SQLITE_COUNT_TRIGGERS.items():
+            op.execute(f"CREATE TRIGGER {name} {body}")
+
+
 def upgrade() -> None:
     op.create_table(
         "posts",
@@ -51,6 +114,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name="pk_posts"),
     )
+    _create_counts()
     if op.get_bind().dialect.name != "postgresql":
         published: dict[str, Any] = {"sqlite_where": sa.text("is_published = 1")}
         op.create_index("ix_posts_published", "posts", ["published_at", "id"], **published)
@@ -69,4 +133,7 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         for name in _POSTGRES_INDEXES:
             drop_index_concurrently(name)
-    op.drop_table("posts")
+    op.drop_table("posts")  # and its triggers
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP FUNCTION posts_count_published()")
+    op.drop_table("post_counts")
