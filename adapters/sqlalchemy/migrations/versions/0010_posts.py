@@ -7,8 +7,8 @@ as the user search's do. The PostgreSQL indexes are built CONCURRENTLY (see
 adapters/sqlalchemy/online_ddl.py), so a re-run after an interrupted build, with rows
 already written, does not hold writers off.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-02
 """
 
@@ -22,8 +22,8 @@ from alembic import op
 from adapters.sqlalchemy.online_ddl import create_index_concurrently, drop_index_concurrently
 from adapters.sqlalchemy.types import UtcDateTime
 
-revision = "0008"
-down_revision = "0007"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
