@@ -98,14 +98,18 @@ class InvalidCursor(PolicyViolation):
         super().__init__(detail, field="cursor")
 
 
-class PayloadTooLarge(DomainError):
+class TooLarge(DomainError):
+    """Something sent is larger than a rule allows (an avatar, a file, an upload body)."""
+
     code = "payload_too_large"
     default_detail = "The upload is too large."
 
 
-class UnsupportedMediaType(DomainError):
+class NotAnImage(DomainError):
+    """Content that had to be an image (of an accepted kind) is not one."""
+
     code = "unsupported_media_type"
-    default_detail = "This type of content is not accepted."
+    default_detail = "Only PNG, JPEG, GIF and WebP images are accepted."
 
 
 class RateLimited(DomainError):
@@ -113,22 +117,6 @@ class RateLimited(DomainError):
     default_detail = "Too many attempts; try again later."
 
     def __init__(self, retry_after: int, detail: str | None = None) -> None:
-        super().__init__(detail)
-        self.retry_after = max(1, int(retry_after))
-
-
-class ServiceUnavailable(DomainError):
-    code = "service_unavailable"
-    default_detail = "A required backend is unavailable; try again shortly."
-
-
-class Overloaded(ServiceUnavailable):
-    """Too much work is already waiting (password hashing, say): refused at once, so waiting
-    requests do not make every later one wait longer."""
-
-    default_detail = "The server is busy; try again shortly."
-
-    def __init__(self, retry_after: int = 1, detail: str | None = None) -> None:
         super().__init__(detail)
         self.retry_after = max(1, int(retry_after))
 

@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from domain.errors import PayloadTooLarge, PolicyViolation
+from domain.errors import PolicyViolation, TooLarge
 
 # How many files one upload request may carry.
 MAX_FILES_PER_UPLOAD = 10
@@ -39,7 +39,7 @@ _VALUE = rf'(?:{_NAME}|"[^"\\\x00-\x1f\x7f]*")'
 _MEDIA_TYPE = re.compile(rf"^{_NAME}/{_NAME}(?:[ \t]*;[ \t]*{_NAME}={_VALUE})*$")
 
 
-class FileTooLarge(PayloadTooLarge):
+class FileTooLarge(TooLarge):
     """One file of an upload passed the configured per-file limit."""
 
     def __init__(self, limit: int) -> None:

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from domain.errors import UnsupportedMediaType
+from domain.errors import NotAnImage, TooLarge
 
 MAX_AVATAR_BYTES = 2 * 1024 * 1024
+
+
+class AvatarTooLarge(TooLarge):
+    """An avatar image of more than MAX_AVATAR_BYTES."""
+
+    default_detail = "An avatar may be at most 2 MiB."
+
+
 # How many leading bytes `sniff_image_type` needs.
 SIGNATURE_LENGTH = 12
 
@@ -23,8 +31,8 @@ def sniff_image_type(content: bytes) -> str | None:
 
 
 def ensure_image(content: bytes) -> str:
-    """The media type of an accepted image, or UnsupportedMediaType."""
+    """The media type of an accepted image, or NotAnImage."""
     media_type = sniff_image_type(content)
     if media_type is None:
-        raise UnsupportedMediaType("Only PNG, JPEG, GIF and WebP images are accepted.")
+        raise NotAnImage()
     return media_type

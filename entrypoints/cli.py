@@ -11,7 +11,7 @@ import sys
 
 from pydantic import ValidationError
 
-from domain.errors import ServiceUnavailable
+from application.errors import BackendUnavailable
 from entrypoints.logging import configure_logging
 from entrypoints.multiprocess_metrics import share_metrics_between
 from entrypoints.secrets import resolve_secret_key
@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(settings)
     try:
         return _run(args, settings)
-    except ServiceUnavailable as exc:
+    except BackendUnavailable as exc:
         reason = exc.__cause__ or exc
         print(f"hexapi: the database at DATABASE_URL does not answer: {reason}", file=sys.stderr)
         return 1
@@ -77,7 +77,7 @@ async def _migrate(settings: Settings) -> None:
     try:
         engine = build_engine(settings.database_url, statement_timeout=None)
     except OSError as exc:  # SQLite: the database's folder cannot be made
-        raise ServiceUnavailable() from exc
+        raise BackendUnavailable() from exc
     try:
         await upgrade_to_head(engine)
     finally:

@@ -12,13 +12,13 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from application.email_delivery import DeliverDueEmails, PruneEmailHistory
-from domain.errors import ServiceUnavailable
+from application.errors import BackendUnavailable
 from domain.outbox import short_error
 
 log = logging.getLogger("hexapi.email")
 
 # Failures that mean "a backend is away", worth one line rather than a traceback.
-_OUTAGES = (OSError, TimeoutError, DBAPIError, PoolTimeout, ServiceUnavailable)
+_OUTAGES = (OSError, TimeoutError, DBAPIError, PoolTimeout, BackendUnavailable)
 
 
 class Wakeup:

@@ -34,9 +34,9 @@ import asyncpg
 from sqlalchemy.engine import make_url
 
 from adapters.sqlalchemy.availability import is_unavailable
+from application.errors import BackendUnavailable
 from application.ports.chat import Broadcaster, RoomListener
 from domain.chat import Author, ChatMessage, RoomEvent
-from domain.errors import ServiceUnavailable
 
 log = logging.getLogger("hexapi.chat")
 
@@ -138,7 +138,7 @@ class PostgresBroadcaster(Broadcaster):
                     await conn.execute("SELECT pg_notify($1, $2)", CHANNEL, payload)
         except Exception as exc:
             if isinstance(exc, TimeoutError | ConnectionError) or is_unavailable(exc):
-                raise ServiceUnavailable() from exc
+                raise BackendUnavailable() from exc
             raise
 
     async def close(self) -> None:

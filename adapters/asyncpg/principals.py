@@ -20,8 +20,8 @@ from adapters.sqlalchemy.availability import is_unavailable
 from adapters.sqlalchemy.principals import SESSION_PREFIX, principal_from_row
 from adapters.sqlalchemy.tables.sessions import login_sessions
 from adapters.sqlalchemy.tables.users import users
+from application.errors import BackendUnavailable
 from application.ports import Clock, PrincipalLookup
-from domain.errors import ServiceUnavailable
 from domain.users import User
 
 # Every column of `users`, so the principal is the same User as everywhere else, and of the
@@ -49,7 +49,7 @@ class AsyncpgPrincipalLookup(PrincipalLookup):
             async with within_budget():
                 return await self._find(user_id, session_id)
         except TimeoutError as exc:
-            raise ServiceUnavailable() from exc
+            raise BackendUnavailable() from exc
 
     async def _find(self, user_id: uuid.UUID, session_id: uuid.UUID) -> User | None:
         try:
@@ -60,7 +60,7 @@ class AsyncpgPrincipalLookup(PrincipalLookup):
                 conn = await pool.acquire()
         except Exception as exc:
             if is_unavailable(exc):
-                raise ServiceUnavailable() from exc
+                raise BackendUnavailable() from exc
             raise
         try:
             row = await conn.fetchrow(_PRINCIPAL, session_id, user_id, timeout=self._timeout)
@@ -70,7 +70,7 @@ class AsyncpgPrincipalLookup(PrincipalLookup):
             if is_unavailable(exc) or isinstance(exc, asyncio.CancelledError):
                 conn.terminate()
             if is_unavailable(exc):
-                raise ServiceUnavailable() from exc
+                raise BackendUnavailable() from exc
             raise
         finally:
             await pool.release(conn, timeout=self._timeout)

@@ -12,8 +12,8 @@ from argon2 import PasswordHasher as _Argon2
 from argon2 import Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from application.errors import Overloaded
 from application.ports import PasswordHasher
-from domain.errors import Overloaded
 
 # OWASP's minimum for argon2id: 19 MiB, two passes, one lane (~20 ms a hash on one core).
 OWASP_MEMORY_KIB = 19 * 1024

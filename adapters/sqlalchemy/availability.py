@@ -1,4 +1,4 @@
-"""A database that does not answer becomes ServiceUnavailable here, and only here.
+"""A database that does not answer becomes BackendUnavailable here, and only here.
 
 Every adapter that talks to the database goes through `connection()` (or `acquire` and
 `release`), so an outage is a prompt 503 rather than a hang or a 500, and the service recovers
@@ -25,7 +25,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.request_budget import within_budget
-from domain.errors import ServiceUnavailable
+from application.errors import BackendUnavailable
 
 # SQLSTATE classes that mean "the server is away", not "the query is wrong": connection
 # exception, insufficient resources (too many connections), operator intervention (shutdown,
@@ -55,14 +55,14 @@ def _sqlstate_says_away(error: BaseException | None) -> bool:
 
 
 def raise_if_unavailable(error: BaseException) -> None:
-    """Re-raise a connection-level failure as ServiceUnavailable; anything else is left to
+    """Re-raise a connection-level failure as BackendUnavailable; anything else is left to
     the caller (a bug stays a bug)."""
     if is_unavailable(error):
-        raise ServiceUnavailable() from error
+        raise BackendUnavailable() from error
 
 
 async def acquire(engine: AsyncEngine) -> AsyncConnection:
-    """A pooled connection, or ServiceUnavailable within the pool's timeout.
+    """A pooled connection, or BackendUnavailable within the pool's timeout.
 
     The pool timeout and the connect timeout each bound one wait; this bounds them together,
     so a request that first queues for a connection and then connects to a hung server does
@@ -117,7 +117,7 @@ async def discard(conn: AsyncConnection) -> None:
 @contextlib.asynccontextmanager
 async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
     """`async with connection(engine) as conn:` — a pooled connection whose connection-level
-    failures, inside the block included, come out as ServiceUnavailable. On PostgreSQL the
+    failures, inside the block included, come out as BackendUnavailable. On PostgreSQL the
     whole block, giving the connection back included, spends from the request's budget."""
     try:
         async with _request_bound(engine):
@@ -130,7 +130,7 @@ async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
                 raise
             await release(conn)
     except TimeoutError as error:  # the budget ran out: the database is too slow to serve
-        raise ServiceUnavailable() from error
+        raise BackendUnavailable() from error
 
 
 def _request_bound(engine: AsyncEngine) -> contextlib.AbstractAsyncContextManager[None]:

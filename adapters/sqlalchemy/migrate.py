@@ -26,7 +26,7 @@ def alembic_config(connection: Connection | None = None) -> Config:
 async def upgrade_to_head(engine: AsyncEngine) -> None:
     """`alembic upgrade head`. On PostgreSQL an advisory lock keeps several hosts starting at
     once from racing; SQLite's own write lock does the same there. A database that cannot be
-    reached raises ServiceUnavailable."""
+    reached raises BackendUnavailable."""
     try:
         await _upgrade_under_lock(engine)
     except Exception as exc:

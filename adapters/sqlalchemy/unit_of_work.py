@@ -35,7 +35,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self._on_mail_committed = on_mail_committed
 
     async def __aenter__(self) -> Self:
-        # ServiceUnavailable, promptly, when the database does not answer, and within the
+        # BackendUnavailable, promptly, when the database does not answer, and within the
         # request's budget (see availability).
         async with AsyncExitStack() as stack:
             self._conn: AsyncConnection = await stack.enter_async_context(connection(self._engine))
@@ -55,7 +55,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         tb: TracebackType | None,
     ) -> None:
         # Rolls back what was not committed, or drops a connection that failed; a statement
-        # or the commit that lost the database comes out as ServiceUnavailable.
+        # or the commit that lost the database comes out as BackendUnavailable.
         await self._held.__aexit__(exc_type, exc, tb)
 
     async def commit(self) -> None:

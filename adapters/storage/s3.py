@@ -21,10 +21,10 @@ from aiobotocore.config import AioConfig
 from aiobotocore.session import get_session
 from botocore.exceptions import BotoCoreError, ClientError
 
+from application.errors import BackendUnavailable
 from application.files import check_file_key
 from application.ports import FileStorage
 from application.ports.files import PendingWrite, StoredBytes
-from domain.errors import ServiceUnavailable
 
 MIN_PART_BYTES = 5 * 1024 * 1024  # S3's lower bound for every part but the last
 DEFAULT_PART_BYTES = 8 * 1024 * 1024
@@ -250,7 +250,7 @@ def _unavailable() -> Any:
     except ClientError as error:
         status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
         if status >= 500:
-            raise ServiceUnavailable("The file store is unavailable.") from error
+            raise BackendUnavailable("The file store is unavailable.") from error
         raise
     except (BotoCoreError, OSError, TimeoutError) as error:
-        raise ServiceUnavailable("The file store is unavailable.") from error
+        raise BackendUnavailable("The file store is unavailable.") from error

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import uuid
 
+from application.errors import Overloaded
 from application.ports import (
     Clock,
     PasswordHasher,
@@ -14,7 +15,7 @@ from application.ports import (
     UnitOfWorkFactory,
 )
 from domain.emails import normalize_email
-from domain.errors import InactiveUser, InvalidCredentials, Overloaded, PolicyViolation, RateLimited
+from domain.errors import InactiveUser, InvalidCredentials, PolicyViolation, RateLimited
 from domain.sessions import LoginSession
 from domain.tokens import TokenPair
 from domain.users import User

@@ -9,8 +9,8 @@ from dataclasses import dataclass, replace
 from application.files import discard_files, new_file_key
 from application.ports import Clock, FileStorage, Signer, UnitOfWorkFactory
 from domain.authorization import ensure_can_see_profile
-from domain.errors import NotFound, PayloadTooLarge
-from domain.images import MAX_AVATAR_BYTES, ensure_image
+from domain.errors import NotFound
+from domain.images import MAX_AVATAR_BYTES, AvatarTooLarge, ensure_image
 from domain.users import User
 
 
@@ -95,7 +95,7 @@ class SetAvatar:
 
     async def __call__(self, actor: User, content: bytes) -> User:
         if len(content) > MAX_AVATAR_BYTES:
-            raise PayloadTooLarge("An avatar may be at most 2 MiB.")
+            raise AvatarTooLarge()
         media_type = ensure_image(content)
         key = new_file_key("avatars")
         await self._files.save(key, content)

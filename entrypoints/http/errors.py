@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, create_model
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from application.errors import BackendUnavailable, Overloaded
 from domain.errors import (
     Conflict,
     DomainError,
@@ -23,15 +24,13 @@ from domain.errors import (
     InvalidCursor,
     InvalidPassword,
     InvalidResetToken,
+    NotAnImage,
     NotAuthenticated,
     NotFound,
-    Overloaded,
-    PayloadTooLarge,
     PermissionDenied,
     PolicyViolation,
     RateLimited,
-    ServiceUnavailable,
-    UnsupportedMediaType,
+    TooLarge,
 )
 from entrypoints.http.schemas.common import ErrorBody, ValidationErrorBody
 
@@ -44,11 +43,11 @@ ERRORS: dict[type[DomainError], int] = {
     PermissionDenied: 403,
     NotFound: 404,
     Conflict: 409,
-    PayloadTooLarge: 413,
-    UnsupportedMediaType: 415,
+    TooLarge: 413,
+    NotAnImage: 415,
     PolicyViolation: 422,
     RateLimited: 429,
-    ServiceUnavailable: 503,
+    BackendUnavailable: 503,
 }
 # Codes for errors raised by the framework itself (routing, body limits …).
 STATUS_CODES = {

@@ -24,7 +24,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 
-from domain.errors import PayloadTooLarge
+from domain.errors import TooLarge
 
 # Room for the boundaries and part headers around each file.
 MULTIPART_OVERHEAD = 16 * 1024
@@ -138,8 +138,8 @@ class MultipartStream:
                 raise _invalid(refused.message, self._field) from None
         return self._events.popleft()
 
-    def _too_large(self) -> PayloadTooLarge:
-        return PayloadTooLarge(f"A file may be at most {self._max_part_bytes} bytes.")
+    def _too_large(self) -> TooLarge:
+        return TooLarge(f"A file may be at most {self._max_part_bytes} bytes.")
 
     # python-multipart's callbacks: they queue what they see for the async side to hand on.
 
@@ -208,7 +208,7 @@ def _invalid(message: str, field_name: str) -> RequestValidationError:
 async def read_single_file(request: Request, *, field_name: str, max_bytes: int) -> bytes:
     """The content of the one file field `field_name` of a multipart/form-data body.
 
-    PayloadTooLarge as soon as the file (or the whole body) is too large; a 422 validation
+    TooLarge as soon as the file (or the whole body) is too large; a 422 validation
     error for a body that is not multipart, is malformed, lacks the field, or has others.
     """
     stream = MultipartStream(request, field_name=field_name, max_parts=1, max_part_bytes=max_bytes)
@@ -217,5 +217,5 @@ async def read_single_file(request: Request, *, field_name: str, max_bytes: int)
         async for chunk in part.chunks:
             content += chunk
             if len(content) > max_bytes:
-                raise PayloadTooLarge(f"The file may be at most {max_bytes} bytes.")
+                raise TooLarge(f"The file may be at most {max_bytes} bytes.")
     return bytes(content)

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from adapters.security.argon2 import QUEUED_PER_WORKER, Argon2PasswordHasher
-from domain.errors import Overloaded
+from application.errors import Overloaded
 from tests.conftest import cheap_hasher
 
 PASSWORD = "Correct-Horse-9"

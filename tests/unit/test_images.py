@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.errors import UnsupportedMediaType
+from domain.errors import NotAnImage
 from domain.images import ensure_image, sniff_image_type
 from tests.support.images import GIF, JPEG, PNG, WEBP
 
@@ -31,5 +31,5 @@ def test_each_accepted_format_is_recognised(content: bytes, media_type: str) -> 
 )
 def test_anything_else_is_unsupported(content: bytes) -> None:
     assert sniff_image_type(content) is None
-    with pytest.raises(UnsupportedMediaType):
+    with pytest.raises(NotAnImage):
         ensure_image(content)

@@ -28,6 +28,7 @@ from starlette.websockets import WebSocketDisconnect, WebSocketState
 from application.auth.sessions import Authenticate
 from application.chat.messages import ListMessages, SendMessage
 from application.chat.rooms import POLICY_VIOLATION, Member, Rooms
+from application.errors import BackendUnavailable
 from domain.chat import (
     FLOOD_FRAMES,
     ROOM_PATTERN,
@@ -37,7 +38,7 @@ from domain.chat import (
     check_room,
     parse_frame,
 )
-from domain.errors import DomainError, ServiceUnavailable
+from domain.errors import DomainError
 from domain.users import User
 from entrypoints.http.dependencies import AppSettings, CurrentUser, Use
 from entrypoints.http.errors import responses
@@ -80,7 +81,7 @@ async def chat_room(
         user = await authenticate(token)
     except (DomainError, PermissionError) as exc:
         # Before accepting: the client sees HTTP 403 (an outage: the same, with 1011 meant).
-        code = INTERNAL_ERROR if isinstance(exc, ServiceUnavailable) else POLICY_VIOLATION
+        code = INTERNAL_ERROR if isinstance(exc, BackendUnavailable) else POLICY_VIOLATION
         await websocket.close(code)
         return
     await websocket.accept()
@@ -116,7 +117,7 @@ async def _take_part(
     author = Author(id=user.id, name=user.name)
     try:
         member = await rooms.join(room, author)
-    except ServiceUnavailable:
+    except BackendUnavailable:
         await _close(websocket, INTERNAL_ERROR, "the service is unavailable")
         return
     tasks = [
@@ -153,7 +154,7 @@ async def _read(
             await send_message(member.room, author, text)
         except MalformedFrame as exc:
             member.offer(render_error(exc.detail))
-        except ServiceUnavailable:
+        except BackendUnavailable:
             member.offer(render_error("the message was not sent: the service is unavailable"))
         else:
             if metrics is not None:
@@ -173,7 +174,7 @@ async def _recheck(member: Member, token: str, authenticate: Authenticate, inter
         await asyncio.sleep(interval)
         try:
             await authenticate(token)
-        except ServiceUnavailable:
+        except BackendUnavailable:
             continue  # not the member's fault: checked again at the next turn
         except DomainError:
             member.end(POLICY_VIOLATION, "the token expired or the session was revoked")

@@ -15,9 +15,9 @@ import pytest
 
 from adapters.asyncpg.chat import MAX_PAYLOAD_BYTES, PostgresBroadcaster, encode
 from adapters.memory.chat import InProcessBroadcaster
+from application.errors import BackendUnavailable
 from application.ports.chat import Broadcaster
 from domain.chat import MAX_TEXT_LENGTH, Author, ChatMessage, RoomEvent
-from domain.errors import ServiceUnavailable
 from domain.users import MAX_NAME_LENGTH
 from tests.contract.backends import Backend, open_backend
 from tests.support.clock import FakeClock
@@ -190,7 +190,7 @@ async def test_a_lost_listener_connection_comes_back_by_itself(postgres_url: str
 
             async def publish_until_heard() -> None:
                 while not ears.events:
-                    with contextlib.suppress(ServiceUnavailable):  # still reconnecting
+                    with contextlib.suppress(BackendUnavailable):  # still reconnecting
                         await publisher.publish(RoomEvent.said(message))
                     await asyncio.sleep(0.2)
 

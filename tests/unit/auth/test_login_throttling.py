@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adapters.memory.rate_limiter import InMemoryRateLimiter
-from domain.errors import InactiveUser, InvalidCredentials, Overloaded, RateLimited
+from application.errors import Overloaded
+from domain.errors import InactiveUser, InvalidCredentials, RateLimited
 from domain.throttling import CLIENT_WINDOW, ThrottlePolicy
 from tests.support.api import PASSWORD
 from tests.support.clock import FakeClock

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 
+from application.errors import BackendUnavailable
 from application.idempotency import Replayed
 from domain.errors import (
     DomainError,
@@ -16,7 +17,6 @@ from domain.errors import (
     InsufficientStock,
     PolicyViolation,
     RequestInProgress,
-    ServiceUnavailable,
 )
 from domain.idempotency import CLAIM_LEASE, RETENTION, StoredResponse
 from domain.orders import Order
@@ -29,7 +29,7 @@ class Renderer:
         return StoredResponse(status=201, body=json.dumps({"id": str(value.id)}))
 
     def failure(self, error: DomainError) -> StoredResponse | None:
-        if isinstance(error, ServiceUnavailable):
+        if isinstance(error, BackendUnavailable):
             return None
         return StoredResponse(status=409, body=json.dumps({"code": error.code}))
 
@@ -118,11 +118,11 @@ async def test_a_failure_that_is_not_kept_lets_the_retry_do_the_work(
     tea = await shop.product(admin, stock=5)
 
     async def unavailable(*_args, **_kwargs):
-        raise ServiceUnavailable()
+        raise BackendUnavailable()
 
     with monkeypatch.context() as patched:
         patched.setattr(type(shop.place_order), "_place", unavailable)
-        with pytest.raises(ServiceUnavailable):
+        with pytest.raises(BackendUnavailable):
             await place(shop, ann, "k", (tea, 1))
     assert records(store) == {}
     assert isinstance(await place(shop, ann, "k", (tea, 1)), Order)

@@ -9,13 +9,12 @@ import pytest
 
 from application.users.changes import UserChanges
 from domain.errors import (
+    NotAnImage,
     NotAuthenticated,
     NotFound,
-    PayloadTooLarge,
     PolicyViolation,
-    UnsupportedMediaType,
 )
-from domain.images import MAX_AVATAR_BYTES
+from domain.images import MAX_AVATAR_BYTES, AvatarTooLarge
 from domain.users import User
 from tests.support.accounts import register_superuser
 from tests.support.images import GIF, PNG
@@ -49,9 +48,9 @@ async def test_replacing_an_avatar_deletes_the_old_bytes(core) -> None:
 
 async def test_refused_uploads_store_nothing(core) -> None:
     ann = await core.register()
-    with pytest.raises(UnsupportedMediaType):
+    with pytest.raises(NotAnImage):
         await core.container.users.set_avatar()(ann, b"plain text")
-    with pytest.raises(PayloadTooLarge):
+    with pytest.raises(AvatarTooLarge):
         await core.container.users.set_avatar()(ann, PNG + b"\0" * MAX_AVATAR_BYTES)
     assert stored(core) == {}
 
