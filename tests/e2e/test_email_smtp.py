@@ -173,7 +173,8 @@ def test_worker_delivers_on_its_own_and_stops_cleanly_on_sigterm(
             [str(HEXAPI), "worker"], cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT
         )
     try:
-        wait_for(lambda: smtp.mailbox.to("root@example.com"), 15, "the welcome e-mail")
+        # Generous: the bound covers the worker's start-up too, which took >15 s on a busy machine.
+        wait_for(lambda: smtp.mailbox.to("root@example.com"), 60, "the welcome e-mail")
         worker.send_signal(signal.SIGTERM)
         started = time.monotonic()
         assert worker.wait(timeout=10) == 0, log_path.read_text()
