@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from domain.users import User
 
@@ -21,6 +21,12 @@ class LoginSession:
 
     def is_live(self, now: datetime) -> bool:
         return self.revoked_at is None and now < self.expires_at
+
+    def expiry_after_refresh(self, proposed: datetime, max_lifetime: timedelta) -> datetime:
+        """When the session ends if refreshed now: with the new refresh token (`proposed`),
+        but never later than `max_lifetime` after the login, so a stolen refresh token that
+        is kept fresh still dies, and an account gets a password prompt at least that often."""
+        return min(proposed, self.created_at + max_lifetime)
 
     def revoke(self, now: datetime) -> None:
         if self.revoked_at is None:

@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     jwt_algorithm: Literal["HS256", "HS384", "HS512"] = "HS256"
     access_token_expire_minutes: int = Field(default=15, gt=0)
     refresh_token_expire_days: int = Field(default=7, gt=0)
+    # However often it is refreshed, a login session ends this long after the login.
+    session_max_days: int = Field(default=30, gt=0)
     cors_origins: Annotated[list[str], NoDecode] = []
     first_superuser_email: str | None = None
     first_superuser_password: str | None = Field(default=None, repr=False)
@@ -158,6 +160,12 @@ class Settings(BaseSettings):
     def _s3_bucket(self) -> Settings:
         if self.file_storage == "s3" and not self.s3_bucket:
             raise ValueError("S3_BUCKET must be set when FILE_STORAGE=s3")
+        return self
+
+    @model_validator(mode="after")
+    def _session_outlasts_its_refresh_token(self) -> Settings:
+        if self.session_max_days < self.refresh_token_expire_days:
+            raise ValueError("SESSION_MAX_DAYS must be at least REFRESH_TOKEN_EXPIRE_DAYS")
         return self
 
     @model_validator(mode="after")

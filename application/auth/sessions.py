@@ -3,6 +3,8 @@ and recognising the caller of a request by it."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from application.ports import (
     Clock,
     PrincipalLookup,
@@ -19,13 +21,23 @@ class RefreshTokens:
     """Spend a refresh token for a new pair (rotation).
 
     The session slides: it now lasts as long as the new refresh token, so a client that keeps
-    refreshing stays logged in, and one idle for the refresh lifetime is logged out.
+    refreshing stays logged in, and one idle for the refresh lifetime is logged out; but no
+    session outlives `max_lifetime` after its login, however often it is refreshed.
     A refresh token that was already spent is treated as stolen: the whole login session is
-    revoked, so the thief and the victim both have to log in again.
+    revoked, so the thief and the victim both have to log in again. There is no grace period
+    for a refresh token just rotated: two refreshes of one token at once are indistinguishable
+    from a theft, so a client must not send them (one refresh at a time per session).
     """
 
-    def __init__(self, uow: UnitOfWorkFactory, tokens: TokenService, clock: Clock) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        tokens: TokenService,
+        clock: Clock,
+        max_lifetime: timedelta,
+    ) -> None:
         self._uow, self._tokens, self._clock = uow, tokens, clock
+        self._max_lifetime = max_lifetime
 
     async def __call__(self, refresh_token: str) -> TokenPair:
         claims = self._tokens.decode(refresh_token, TokenType.REFRESH)
@@ -37,7 +49,10 @@ class RefreshTokens:
                 raise InvalidToken()
             pair = self._tokens.issue_pair(user.id, session.id)
             spent = session.refresh_token_id != claims.token_id or not await uow.sessions.rotate(
-                session.id, claims.token_id, pair.refresh_token_id, pair.refresh_expires_at
+                session.id,
+                claims.token_id,
+                pair.refresh_token_id,
+                session.expiry_after_refresh(pair.refresh_expires_at, self._max_lifetime),
             )
             if spent:
                 await uow.sessions.revoke(session.id, now)

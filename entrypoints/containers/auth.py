@@ -69,7 +69,13 @@ class AuthContainer(containers.DeclarativeContainer):
         client_limiter=client_limiter,
     )
     refresh_tokens = providers.Factory(
-        RefreshTokens, uow=core.uow.provider, tokens=core.tokens, clock=core.clock
+        RefreshTokens,
+        uow=core.uow.provider,
+        tokens=core.tokens,
+        clock=core.clock,
+        max_lifetime=providers.Factory(
+            lambda d: timedelta(days=d), core.settings.provided.session_max_days
+        ),
     )
     log_out = providers.Factory(LogOut, uow=core.uow.provider, tokens=core.tokens, clock=core.clock)
     authenticate = providers.Singleton(Authenticate, tokens=core.tokens, principals=core.principals)

@@ -38,6 +38,13 @@ def test_the_defaults_are_the_contract_s() -> None:
     assert settings.secret_key is None
 
 
+def test_a_session_may_not_end_before_its_refresh_token() -> None:
+    assert load().session_max_days == 30
+    assert load(SESSION_MAX_DAYS="7").session_max_days == 7
+    [line] = problems(SESSION_MAX_DAYS="6")
+    assert "SESSION_MAX_DAYS" in line and "REFRESH_TOKEN_EXPIRE_DAYS" in line
+
+
 @pytest.mark.parametrize("secret", [None, "", "short", "x" * 31])
 def test_production_needs_a_secret_key_of_32_characters(secret) -> None:
     environment = {"APP_ENV": "production"}

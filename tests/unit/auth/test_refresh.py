@@ -113,3 +113,16 @@ async def test_refreshing_slides_the_session_and_idleness_ends_it(core) -> None:
     core.clock.advance(days=7, seconds=1)
     with pytest.raises(InvalidToken):  # idle longer than the refresh lifetime
         await core.refresh(pair.refresh_token)
+
+
+async def test_refreshing_never_makes_a_session_outlive_its_absolute_lifetime(core) -> None:
+    await core.register()
+    pair = await core.login()  # SESSION_MAX_DAYS is 30 and refresh tokens last 7 days
+    for _ in range(4):  # refreshed every 6 days: each refresh token is still valid
+        core.clock.advance(days=6)
+        pair = await core.refresh(pair.refresh_token)
+    [session] = core.all_sessions()
+    assert session.expires_at == session.created_at + timedelta(days=30)
+    core.clock.advance(days=6, seconds=1)  # day 30 and a second: the cap, not the token
+    with pytest.raises(InvalidToken):
+        await core.refresh(pair.refresh_token)
