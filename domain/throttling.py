@@ -46,3 +46,10 @@ class ThrottlePolicy:
         # the window, it is the oldest).
         frees_at = recent[excess] + self.window
         return max(1, math.ceil((frees_at - now).total_seconds()))
+
+
+def client_throttle(more_than: int) -> ThrottlePolicy:
+    """The per-client rule: once *more than* `more_than` failed logins from one address lie in
+    the last CLIENT_WINDOW, every login from it is refused (the per-e-mail rule refuses at
+    LOGIN_MAX_FAILURES already; the contract words the two differently)."""
+    return ThrottlePolicy(max_failures=more_than + 1, window=CLIENT_WINDOW)

@@ -13,7 +13,8 @@ from application.auth.login import LogIn
 from application.auth.password_reset import RequestPasswordReset, ResetPassword
 from application.auth.registration import EnsureSuperuser, RegisterUser
 from application.auth.sessions import Authenticate, LogOut, RefreshTokens
-from domain.throttling import CLIENT_WINDOW, ThrottlePolicy
+from domain import throttling
+from domain.throttling import ThrottlePolicy
 
 
 class AuthContainer(containers.DeclarativeContainer):
@@ -31,9 +32,7 @@ class AuthContainer(containers.DeclarativeContainer):
     # And per client address, in the same table: rows are kept for the longer window. (A
     # Callable: only one provider may build a class the routes can ask for.)
     client_throttle = providers.Callable(
-        ThrottlePolicy,
-        max_failures=settings.provided.login_client_max_failures,
-        window=CLIENT_WINDOW,
+        throttling.client_throttle, settings.provided.login_client_max_failures
     )
     failures_kept = providers.Callable(
         lambda *policies: max(p.window for p in policies), login_throttle, client_throttle

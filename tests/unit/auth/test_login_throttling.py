@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from adapters.memory.rate_limiter import InMemoryRateLimiter
 from application.errors import Overloaded
 from domain.errors import InactiveUser, InvalidCredentials, RateLimited
-from domain.throttling import CLIENT_WINDOW, ThrottlePolicy
+from domain.throttling import CLIENT_WINDOW, ThrottlePolicy, client_throttle
 from tests.support.api import PASSWORD
 from tests.support.clock import FakeClock
 
@@ -232,17 +232,18 @@ async def test_an_inactive_account_with_the_right_password_is_neither_counted_no
 # --- Per client address --------------------------------------------------------------------
 
 
-async def test_the_client_rule_is_the_same_rule_over_a_minute() -> None:
-    policy = ThrottlePolicy(max_failures=50, window=CLIENT_WINDOW)
-    failures = [at(n) for n in range(50)]
-    assert policy.retry_after(failures[:49], at(50)) is None
-    assert policy.retry_after(failures, at(50)) == 10  # the failure at 0 leaves at 60
+async def test_the_client_rule_refuses_more_than_its_number_over_a_minute() -> None:
+    policy = client_throttle(50)
+    assert policy.window == CLIENT_WINDOW
+    failures = [at(n) for n in range(51)]
+    assert policy.retry_after(failures[:50], at(51)) is None  # 50 failures: one more may try
+    assert policy.retry_after(failures, at(51)) == 9  # 51: the failure at 0 leaves at 60
     assert policy.retry_after(failures, at(60)) is None
 
 
 async def test_failures_over_many_emails_from_one_client_lock_the_client(core) -> None:
     await core.register()
-    for n in range(50):  # the default LOGIN_CLIENT_MAX_FAILURES, each e-mail tried once
+    for n in range(51):  # more than the default LOGIN_CLIENT_MAX_FAILURES, one try each
         await login_fails(core, InvalidCredentials, f"sprayed-{n}@example.com")
     core.clock.advance(seconds=20)
     with pytest.raises(RateLimited) as refused:
@@ -255,7 +256,7 @@ async def test_failures_over_many_emails_from_one_client_lock_the_client(core) -
 
 async def test_a_success_is_not_counted_against_the_client_and_clears_nothing(core) -> None:
     await core.register()
-    for n in range(49):
+    for n in range(50):
         await login_fails(core, InvalidCredentials, f"sprayed-{n}@example.com")
     for _ in range(3):
         await core.login()  # not counted: the client has one failure left, not more
@@ -275,7 +276,7 @@ async def test_attempts_refused_for_the_email_or_inactive_are_not_counted_for_th
         await login_fails(core, RateLimited)
     for _ in range(60):  # the right password of an inactive account: no guess
         await login_fails(core, InactiveUser, "bob@example.com", PASSWORD)
-    for n in range(45):  # with the first five, the client's 50
+    for n in range(46):  # with the first five, the client's 51: more than 50
         await login_fails(core, InvalidCredentials, f"sprayed-{n}@example.com")
     refused = await login_fails(core, RateLimited, "other@example.com")
     assert refused.retry_after == 60
