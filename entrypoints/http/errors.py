@@ -20,6 +20,7 @@ from application.errors import BackendUnavailable, Overloaded
 from domain.errors import (
     Conflict,
     DomainError,
+    IdempotencyKeyReused,
     InsufficientStock,
     InvalidCursor,
     InvalidPassword,
@@ -30,6 +31,7 @@ from domain.errors import (
     PermissionDenied,
     PolicyViolation,
     RateLimited,
+    RequestInProgress,
     TooLarge,
 )
 from entrypoints.http.schemas.common import ErrorBody, ValidationErrorBody
@@ -210,6 +212,10 @@ def error_content(exc: DomainError) -> tuple[int, dict[str, Any]]:
     body: dict[str, Any] = {"detail": exc.detail, "code": exc.code}
     if isinstance(exc, InsufficientStock):  # the contract names the product short of stock
         body["product_id"] = str(exc.product_id)
+    elif isinstance(exc, IdempotencyKeyReused | RequestInProgress):
+        # POST /orders publishes one 409 body for its three conflicts, `product_id` always
+        # sent (null but for insufficient_stock), so clients can rely on the field.
+        body["product_id"] = None
     return status_for(exc), body
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
@@ -147,3 +149,20 @@ class ValidationProblem(BaseModel):
 class ValidationErrorBody(ResponseModel):
     detail: list[ValidationProblem] = Field(description="At most 100 problems.")
     code: Literal["validation_error"] = "validation_error"
+
+
+def _whole(value: Any) -> Any:
+    """A JSON number with no fraction (`3.0`, `3e2`) as the int it is: JSON Schema's
+    `integer` admits it, and numbers arrive as Decimal on the routes that read money exactly.
+    Anything else is left to strict int validation, which refuses fractions, strings and
+    booleans."""
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        return int(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# After the Field of a strict int (so its bounds stay JSON Schema keywords): the field then
+# takes a whole number however it is written, and nothing else.
+WHOLE_NUMBER = BeforeValidator(_whole)

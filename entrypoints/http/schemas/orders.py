@@ -15,13 +15,13 @@ from domain.orders import (
     OrderStatus,
 )
 from entrypoints.http.pagination import PageOut
-from entrypoints.http.schemas.common import ErrorBody, RequestModel, UtcDatetime
+from entrypoints.http.schemas.common import WHOLE_NUMBER, ErrorBody, RequestModel, UtcDatetime
 from entrypoints.http.schemas.money import MoneyOut
 
 
 class OrderLineIn(RequestModel):
     product_id: uuid.UUID
-    quantity: Annotated[int, Field(ge=MIN_QUANTITY, le=MAX_QUANTITY, strict=True)]
+    quantity: Annotated[int, Field(ge=MIN_QUANTITY, le=MAX_QUANTITY, strict=True), WHOLE_NUMBER]
 
 
 class OrderCreate(RequestModel):
@@ -88,5 +88,6 @@ class OrderConflictErrorBody(ErrorBody):
     `request_in_progress`."""
 
     product_id: uuid.UUID | None = Field(
-        default=None, description="With `insufficient_stock`: the product short of stock."
+        default=None,
+        description="With `insufficient_stock`: the product short of stock; else null.",
     )

@@ -17,6 +17,7 @@ from entrypoints.http.pagination import PageOut
 from entrypoints.http.schemas.common import (
     NO_CONTROL_CHARACTERS,
     VISIBLE_TEXT_SCHEMA,
+    WHOLE_NUMBER,
     RequestModel,
     UtcDatetime,
 )
@@ -38,7 +39,9 @@ Description = Annotated[
         max_length=MAX_DESCRIPTION_LENGTH, pattern=f"^[^{TEXT_CONTROL_CHARACTERS}]*$"
     ),
 ]
-Stock = Annotated[int, Field(ge=0, le=MAX_STOCK, strict=True, description="Units in stock.")]
+Stock = Annotated[
+    int, Field(ge=0, le=MAX_STOCK, strict=True, description="Units in stock."), WHOLE_NUMBER
+]
 
 
 class ProductOut(BaseModel):

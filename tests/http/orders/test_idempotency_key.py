@@ -56,6 +56,7 @@ async def test_the_same_key_with_another_body_is_409(shop) -> None:
     await client.post(ORDERS, json=order(tea, 1), headers=keyed(ann, "k"))
     response = await client.post(ORDERS, json=order(tea, 2), headers=keyed(ann, "k"))
     assert_error(response, 409, "idempotency_key_reused")
+    assert response.json()["product_id"] is None  # the field POST /orders' 409 always has
 
 
 async def test_a_refusal_is_kept_and_replayed(shop) -> None:
