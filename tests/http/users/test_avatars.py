@@ -200,3 +200,28 @@ async def test_an_inactive_accounts_avatar_url_is_404(api) -> None:
     url = (await upload(api, ann.headers, PNG)).json()["avatar_url"]
     await api.patch(f"{USERS}/{ann.id}", headers=root.headers, json={"is_active": False})
     assert_error(await api.get(url), 404, "not_found")
+
+
+async def test_a_body_of_many_parts_is_refused_as_the_second_begins(api) -> None:
+    """39,500 parts once cost 6.6 s of CPU in the parser: the route takes one part, so the
+    body is refused when the second one begins, and the rest is never read."""
+    ann = await person(api)
+    boundary = "b0undary"
+    part = (
+        f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\n"
+        "Content-Type: image/png\r\n\r\nxx\r\n"
+    ).encode()
+    parts, pulled = 39_500, 0
+
+    async def body() -> AsyncIterator[bytes]:
+        nonlocal pulled
+        for _ in range(parts):
+            pulled += 1
+            yield part
+        yield f"--{boundary}--\r\n".encode()
+
+    headers = {**ann.headers, "Content-Type": f"multipart/form-data; boundary={boundary}"}
+    response = await api.put(AVATAR, headers=headers, content=body())
+    assert_validation_error(response)
+    assert pulled < 100, f"{pulled} of {parts} parts were read"
+    assert stored_avatars(api) == []
