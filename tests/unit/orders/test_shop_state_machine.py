@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
@@ -131,5 +131,13 @@ class ShopMachine(RuleBasedStateMachine):
         assert {o.id for o in orders if o.status is OrderStatus.PLACED} == set(self.placed)
 
 
-ShopMachine.TestCase.settings = settings(max_examples=60, stateful_step_count=30, deadline=None)
+# Rules that draw from an empty bundle (no product yet, every order cancelled) are skipped by
+# filtering; some seeds skip often enough to trip the filter health check, which says nothing
+# about the shop.
+ShopMachine.TestCase.settings = settings(
+    max_examples=60,
+    stateful_step_count=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow],
+)
 TestShop = ShopMachine.TestCase
