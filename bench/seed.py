@@ -84,6 +84,7 @@ async def seed(dsn: str, *, scale: int, seed: int, password_hash: str) -> Seeded
         products = await _try(conn, "products", PRODUCT_COLUMNS, scale, seed, password_hash)
         if isinstance(products, int):
             await _hot_product(conn)
+            await _kept_product_counts(conn)
         posts = await _try(conn, "posts", POST_COLUMNS, scale, seed, password_hash)
         await conn.execute("ANALYZE")
         return Seeded(users, products, posts)
@@ -137,6 +138,16 @@ async def _hot_product(conn: asyncpg.Connection) -> None:
         "UPDATE products SET id = $1::uuid, stock = 1000000000, is_active = true"
         " WHERE id = (SELECT id FROM products ORDER BY created_at LIMIT 1)",
         HOT_PRODUCT,
+    )
+
+
+async def _kept_product_counts(conn: asyncpg.Connection) -> None:
+    """The listing's `total` comes from `product_counts`, which the application keeps and bulk
+    SQL does not: count the seeded rows once into it."""
+    await conn.execute(
+        "INSERT INTO product_counts (id, on_sale, total)"
+        " SELECT 1, count(*) FILTER (WHERE is_active), count(*) FROM products"
+        " ON CONFLICT (id) DO UPDATE SET on_sale = excluded.on_sale, total = excluded.total"
     )
 
 
