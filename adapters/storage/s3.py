@@ -15,16 +15,17 @@ import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-
-from aiobotocore.config import AioConfig
-from aiobotocore.session import get_session
-from botocore.exceptions import BotoCoreError, ClientError
+from typing import TYPE_CHECKING, Any
 
 from application.errors import BackendUnavailable
 from application.files import check_file_key
 from application.ports import FileStorage
 from application.ports.files import PendingWrite, StoredBytes
+
+# aiobotocore and botocore are imported where first used, not here: they are some 20 MiB of
+# every worker's memory, and only a service whose FILE_STORAGE is s3 needs them.
+if TYPE_CHECKING:
+    from botocore.exceptions import ClientError
 
 MIN_PART_BYTES = 5 * 1024 * 1024  # S3's lower bound for every part but the last
 DEFAULT_PART_BYTES = 8 * 1024 * 1024
@@ -86,6 +87,8 @@ class S3FileStorage(FileStorage):
         )
 
     async def open(self, key: str) -> StoredBytes | None:
+        from botocore.exceptions import ClientError
+
         client = await self._client()
         try:
             with _unavailable():
@@ -137,6 +140,9 @@ class S3FileStorage(FileStorage):
         return self._s3
 
     def _new_client(self) -> Any:
+        from aiobotocore.config import AioConfig
+        from aiobotocore.session import get_session
+
         location = self._location
         config = AioConfig(
             connect_timeout=5,
@@ -245,6 +251,8 @@ def _error_code(error: ClientError) -> str:
 @contextlib.contextmanager
 def _unavailable() -> Any:
     """The object store not answering (or answering 5xx) is an outage, not a bug: 503."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
     try:
         yield
     except ClientError as error:
