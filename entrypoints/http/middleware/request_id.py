@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import random
 import re
-import secrets
 
 from starlette.types import Scope
 
@@ -21,4 +21,7 @@ def incoming_request_id(scope: Scope) -> str | None:
 
 def request_id_for(scope: Scope) -> str:
     """The id of this request: the caller's, when safe to echo, or a new random one."""
-    return incoming_request_id(scope) or secrets.token_hex(16)
+    # An id names a request in the logs and is no secret, so the fast generator does: a
+    # kernel read of 16 random bytes per request was 6 % of `GET /health`. Reseeded in every
+    # forked process, so workers do not repeat each other's ids.
+    return incoming_request_id(scope) or f"{random.getrandbits(128):032x}"
