@@ -103,3 +103,41 @@ def test_heads_are_bounded_in_size_and_time(tmp_path: Path) -> None:
         assert _read_all(after).startswith(b"HTTP/1.1 200 ")
         for sock in [big, fits, piped, slow, after, *silent, *unfinished]:
             sock.close()
+
+
+def test_reads_past_the_limit_are_parsed_request_by_request(tmp_path: Path) -> None:
+    with live_server(tmp_path) as server:
+        # A thousand pipelined requests in one write, far more than the limit in all: each head
+        # is counted on its own, so all are answered.
+        piped = _connect(server)
+        piped.sendall(
+            b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n" * 999
+            + b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        assert _read_all(piped).count(b"HTTP/1.1 200 ") == 1000
+
+        # A small head and a 64 KiB body in one write: the body is no part of the head.
+        body = b'{"email": "' + b"a" * 65536 + b'"}'
+        posted = _connect(server)
+        posted.sendall(
+            b"POST /api/v1/auth/register HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+            b"Content-Type: application/json\r\nContent-Length: "
+            + str(len(body)).encode()
+            + b"\r\n\r\n"
+            + body
+        )
+        assert _read_all(posted).startswith(b"HTTP/1.1 422 ")
+
+        # A head over the limit in one write, with more behind it: refused, nothing served.
+        big = _connect(server)
+        big.sendall(
+            b"GET /health HTTP/1.1\r\nHost: x\r\nX-Big: "
+            + b"a" * MAX_HEAD_BYTES
+            + b"\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\n\r\n"
+        )
+        answer = _read_all(big)
+        assert answer.startswith(b"HTTP/1.1 431 "), answer[:100]
+        assert b'"code":"request_head_too_large"' in answer
+        assert b"HTTP/1.1 200 " not in answer
+        for sock in (piped, posted, big):
+            sock.close()
