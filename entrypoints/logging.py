@@ -159,6 +159,7 @@ class _StderrHandler(logging.Handler):
         super().__init__()
         self._buffered = buffered
         self._kept: list[logging.LogRecord] = []
+        self._writing = threading.Lock()
         self._wake = threading.Event()
         self._flusher: threading.Thread | None = None
         self._closed = False
@@ -172,22 +173,28 @@ class _StderrHandler(logging.Handler):
             if len(self._kept) >= self.BUFFER_LINES:
                 self._wake.set()
             return
-        self._write([*self._take(), record])
+        with self._writing:
+            self._write([*self._take(), record])
 
     def flush(self) -> None:
-        self.acquire()  # the handler's own lock, as handle() takes it
-        try:
-            self._write(self._take())
-        finally:
-            self.release()
-
-    def close(self) -> None:
+        # The handler's own lock (which handle() takes around emit) guards only the taking,
+        # so a request logging its access line never waits while a batch is formatted and
+        # written. The write lock, taken before the handler's lock is let go, keeps the
+        # output in order with the lines written at once by emit.
         self.acquire()
         try:
-            self._closed = True
-            self._write(self._take())
+            records = self._take()
+            self._writing.acquire()
         finally:
             self.release()
+        try:
+            self._write(records)
+        finally:
+            self._writing.release()
+
+    def close(self) -> None:
+        self._closed = True
+        self.flush()
         self._wake.set()
         super().close()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 
 import pytest
@@ -82,3 +83,40 @@ def test_closing_writes_what_is_kept_and_later_lines_go_out_at_once(handler, std
     assert stderr.getvalue() == "hexapi.access GET /last 200\n"
     handler.handle(record("hexapi.access", "GET /after 200"))
     assert stderr.getvalue().endswith("hexapi.access GET /after 200\n")
+
+
+class StuckStderr:
+    """A stderr whose writes block until released, like a pipe nobody reads."""
+
+    def __init__(self) -> None:
+        self.writing, self.release = threading.Event(), threading.Event()
+        self.lines: list[str] = []
+
+    def write(self, text: str) -> None:
+        self.writing.set()
+        self.release.wait(10)
+        self.lines.extend(text.splitlines())
+
+    def flush(self) -> None:
+        pass
+
+
+def test_a_request_logging_its_line_never_waits_for_a_stuck_write(monkeypatch):
+    stuck = StuckStderr()
+    monkeypatch.setattr("sys.stderr", stuck)
+    handler = _StderrHandler()
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.handle(record("hexapi.access", "first"))
+    flushing = threading.Thread(target=handler.flush)
+    flushing.start()
+    assert stuck.writing.wait(5)
+
+    started = time.monotonic()
+    for n in range(100):  # the batch is still being written: these only join the buffer
+        handler.handle(record("hexapi.access", f"later {n}"))
+    assert time.monotonic() - started < 1
+
+    stuck.release.set()
+    flushing.join(5)
+    handler.close()
+    assert stuck.lines == ["first", *(f"later {n}" for n in range(100))]
