@@ -197,6 +197,11 @@ class Settings(BaseSettings):
         return "memory" if self.storage == "memory" else "local"
 
     @property
+    def db_max_connections(self) -> int:
+        """The most connections one pool of one worker opens: its size and its overflow."""
+        return self.db_pool_size + self.db_max_overflow
+
+    @property
     def database_kind(self) -> Literal["memory", "sqlite", "postgresql"]:
         if self.storage == "memory":
             return "memory"
