@@ -13,6 +13,7 @@ from adapters.memory.chat import CHAT_MESSAGES, InMemoryChatMessageRepository
 from adapters.memory.files import FILES, InMemoryFileRepository
 from adapters.memory.idempotency import IDEMPOTENCY_KEYS, InMemoryIdempotencyKeys
 from adapters.memory.items import ITEMS, InMemoryItemRepository
+from adapters.memory.login_failures import LOGIN_FAILURES, InMemoryLoginFailures
 from adapters.memory.orders import ORDER_LINES, ORDERS, InMemoryOrderRepository
 from adapters.memory.outbox import EMAIL_OUTBOX, InMemoryEmailOutbox
 from adapters.memory.password_resets import (
@@ -39,4 +40,5 @@ REPOSITORIES: dict[str, Callable[[Work], object]] = {
     "files": lambda w: InMemoryFileRepository(w.rows(FILES)),
     "items": lambda w: InMemoryItemRepository(w.rows(ITEMS)),
     "posts": lambda w: InMemoryPostRepository(w.rows(POSTS)),
+    "login_failures": lambda w: InMemoryLoginFailures(w.rows(LOGIN_FAILURES)),
 }

@@ -13,6 +13,7 @@ from adapters.sqlalchemy.chat import SqlAlchemyChatMessageRepository
 from adapters.sqlalchemy.files import SqlAlchemyFileRepository
 from adapters.sqlalchemy.idempotency import SqlAlchemyIdempotencyKeys
 from adapters.sqlalchemy.items import SqlAlchemyItemRepository
+from adapters.sqlalchemy.login_failures import SqlAlchemyLoginFailures
 from adapters.sqlalchemy.orders import SqlAlchemyOrderRepository
 from adapters.sqlalchemy.outbox import SqlAlchemyEmailOutbox
 from adapters.sqlalchemy.password_resets import SqlAlchemyPasswordResetTokenRepository
@@ -41,4 +42,5 @@ REPOSITORIES: dict[str, Callable[[Transaction], object]] = {
     "files": lambda t: SqlAlchemyFileRepository(t.connection),
     "items": lambda t: SqlAlchemyItemRepository(t.connection),
     "posts": lambda t: SqlAlchemyPostRepository(t.connection),
+    "login_failures": lambda t: SqlAlchemyLoginFailures(t.connection),
 }

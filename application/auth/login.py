@@ -6,16 +6,11 @@ from __future__ import annotations
 import contextlib
 import uuid
 
+from application.auth.throttle import LoginLimiter
 from application.errors import Overloaded
-from application.ports import (
-    Clock,
-    PasswordHasher,
-    RateLimiter,
-    TokenService,
-    UnitOfWorkFactory,
-)
+from application.ports import Clock, PasswordHasher, TokenService, UnitOfWorkFactory
 from domain.emails import normalize_email
-from domain.errors import InactiveUser, InvalidCredentials, PolicyViolation, RateLimited
+from domain.errors import InactiveUser, InvalidCredentials, PolicyViolation
 from domain.sessions import LoginSession
 from domain.tokens import TokenPair
 from domain.users import User
@@ -48,64 +43,69 @@ class LogIn:
         hasher: PasswordHasher,
         tokens: TokenService,
         clock: Clock,
-        limiter: RateLimiter,
-        client_limiter: RateLimiter,
+        limiter: LoginLimiter,
+        client_limiter: LoginLimiter,
     ) -> None:
         self._uow, self._hasher, self._tokens, self._clock = uow, hasher, tokens, clock
         self._limiter, self._client_limiter = limiter, client_limiter
 
     async def __call__(self, email: str, password: str, client: str) -> TokenPair:
+        client_key = f"client:{client}"
+        key, email = _key(email)
         # Admitted before the password is checked, and counted as a failure unless it turns
         # out otherwise, so parallel guesses cannot slip past either limit (RateLimited here).
-        # The client first: a client over its limit costs no more than that one check.
-        client_key = f"client:{client}"
-        client_attempt = await self._client_limiter.admit(client_key)
+        # The client first: a client over its limit costs no more than that one check. Always
+        # the client's key, then the e-mail's, so no two logins wait for each other's; the
+        # transaction holds both until it commits the two attempts, with the user read.
+        async with (
+            self._client_limiter.queued(client_key),
+            self._limiter.queued(key),
+            self._uow() as uow,
+        ):
+            client_attempt = await self._client_limiter.admit(uow, client_key)
+            # Refused for the e-mail: the client's attempt goes with the rollback.
+            attempt = await self._limiter.admit(uow, key)
+            user = await uow.users.get_by_email(email) if email else None
+            await uow.commit()
+        # No transaction is held while the password is checked.
+        hashed = user.hashed_password if user else None
         try:
-            user = await self._check(email, password)
-        except InvalidCredentials:
-            raise  # a wrong guess stays counted (so does an unexpected error: the safe side)
-        except (RateLimited, InactiveUser, Overloaded):
-            # Refused for the e-mail, the right password of an inactive account, or no check
-            # made for a busy hasher: no wrong guess.
-            await self._client_limiter.forgive(client_key, client_attempt)
+            verified = await self._hasher.verify(hashed, password)
+        except Overloaded:
+            # No check made for a busy hasher: no wrong guess.
+            await self._forgive((client_key, client_attempt), (key, attempt))
             raise
-        await self._client_limiter.forgive(client_key, client_attempt)
+        if not verified or user is None:
+            # A wrong guess stays counted for both (so does an unexpected error: the safe side).
+            raise InvalidCredentials()
+        if not user.is_active:
+            # The password is right, so this is no guess to throttle; but no login either.
+            await self._forgive((client_key, client_attempt), (key, attempt))
+            raise InactiveUser()
         rehashed = None
         if self._hasher.needs_rehash(user.hashed_password):
             # A busy hasher does not undo a login that succeeded: the next one rehashes.
             with contextlib.suppress(Overloaded):
                 rehashed = await self._hasher.hash(password)
-        return await self._open_session(user, rehashed)
+        return await self._open_session(user, rehashed, (client_key, client_attempt), key)
 
-    async def _check(self, email: str, password: str) -> User:
-        """The user whose password this is, throttled per e-mail."""
-        submitted = email
-        try:
-            email = normalize_email(email)
-        except PolicyViolation:
-            email = ""
-        # A normalised e-mail has an "@" and client keys have none, and anything else is
-        # marked: no key of one space can be made to count against a key of the other.
-        key = email or "invalid:" + submitted.strip().lower()
-        attempt = await self._limiter.admit(key)
-        async with self._uow(read_only=True) as uow:
-            user = await uow.users.get_by_email(email) if email else None
-        hashed = user.hashed_password if user else None
-        try:
-            verified = await self._hasher.verify(hashed, password)
-        except Overloaded:
-            await self._limiter.forgive(key, attempt)  # no password was checked
-            raise
-        if not verified or user is None:
-            raise InvalidCredentials()  # the attempt stays counted
-        if not user.is_active:
-            # The password is right, so this is no guess to throttle; but no login either.
-            await self._limiter.forgive(key, attempt)
-            raise InactiveUser()
-        await self._limiter.reset(key)
-        return user
+    async def _forgive(self, *attempts: tuple[str, uuid.UUID]) -> None:
+        """Uncount attempts that were no failure (in the order their keys are locked)."""
+        async with self._uow() as uow:
+            await self._client_limiter.forgive(uow, *attempts[0])
+            await self._limiter.forgive(uow, *attempts[1])
+            await uow.commit()
 
-    async def _open_session(self, user: User, rehashed: str | None) -> TokenPair:
+    async def _open_session(
+        self,
+        user: User,
+        rehashed: str | None,
+        client_attempt: tuple[str, uuid.UUID],
+        key: str,
+    ) -> TokenPair:
+        """The session, in one transaction with the success's effect on the counts: the
+        client's attempt is forgiven (a success is no failure, but clears nothing of the
+        client's), the e-mail's are reset."""
         now = self._clock.now()
         session_id = uuid.uuid4()
         pair = self._tokens.issue_pair(user.id, session_id)
@@ -117,6 +117,8 @@ class LogIn:
             expires_at=pair.refresh_expires_at,
         )
         async with self._uow() as uow:
+            await self._client_limiter.forgive(uow, *client_attempt)
+            await self._limiter.reset(uow, key)
             await uow.sessions.add(session)
             if rehashed is not None:
                 # Locked read: writing the whole row back must not undo a change (say, a
@@ -127,3 +129,15 @@ class LogIn:
                     await uow.users.update(current)
             await uow.commit()
         return pair
+
+
+def _key(email: str) -> tuple[str, str]:
+    """The e-mail's throttling key, and the e-mail normalised ("" when it is none)."""
+    submitted = email
+    try:
+        email = normalize_email(email)
+    except PolicyViolation:
+        email = ""
+    # A normalised e-mail has an "@" and client keys have none, and anything else is
+    # marked: no key of one space can be made to count against a key of the other.
+    return email or "invalid:" + submitted.strip().lower(), email

@@ -3,11 +3,11 @@
 from application.ports.clock import Clock
 from application.ports.database_probe import DatabaseProbe
 from application.ports.files import FileStorage
+from application.ports.login_failures import LoginFailures
 from application.ports.outbox import EmailOutbox, EmailSender
 from application.ports.password_resets import PasswordResetTokenRepository
 from application.ports.passwords import PasswordHasher
 from application.ports.principals import PrincipalLookup
-from application.ports.rate_limiter import RateLimiter
 from application.ports.sessions import SessionRepository
 from application.ports.signing import Signer
 from application.ports.tokens import TokenService
@@ -20,10 +20,10 @@ __all__ = [
     "EmailOutbox",
     "EmailSender",
     "FileStorage",
+    "LoginFailures",
     "PasswordHasher",
     "PasswordResetTokenRepository",
     "PrincipalLookup",
-    "RateLimiter",
     "SessionRepository",
     "Signer",
     "TokenService",

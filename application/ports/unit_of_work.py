@@ -8,6 +8,7 @@ from application.ports.chat import ChatMessageRepository
 from application.ports.files import FileRepository
 from application.ports.idempotency import IdempotencyKeys
 from application.ports.items import ItemRepository
+from application.ports.login_failures import LoginFailures
 from application.ports.orders import OrderRepository
 from application.ports.outbox import EmailOutbox
 from application.ports.password_resets import PasswordResetTokenRepository
@@ -36,6 +37,7 @@ class UnitOfWork(Protocol):
     files: FileRepository
     items: ItemRepository
     posts: PostRepository
+    login_failures: LoginFailures
 
     async def __aenter__(self) -> Self: ...
 

@@ -7,21 +7,25 @@ from datetime import timedelta
 
 from dependency_injector import containers, providers
 
-from adapters.memory.rate_limiter import InMemoryRateLimiter
-from adapters.sqlalchemy.rate_limiter import SqlAlchemyRateLimiter
 from application.auth.login import LogIn
 from application.auth.password_reset import RequestPasswordReset, ResetPassword
 from application.auth.registration import EnsureSuperuser, RegisterUser
 from application.auth.sessions import Authenticate, LogOut, RefreshTokens
+from application.auth.throttle import LoginLimiter
+from application.ports import Clock
 from domain import throttling
 from domain.throttling import ThrottlePolicy
+
+
+def _login_limiter(policy: ThrottlePolicy, clock: Clock, *, keep: timedelta) -> LoginLimiter:
+    return LoginLimiter(policy, clock, keep=keep)
 
 
 class AuthContainer(containers.DeclarativeContainer):
     core = providers.DependenciesContainer()
     settings = core.settings
 
-    # Login throttling is shared through the database by every worker and host.
+    # Login throttling is shared through the storage by every worker and host.
     login_throttle = providers.Singleton(
         ThrottlePolicy,
         max_failures=settings.provided.login_max_failures,
@@ -37,19 +41,14 @@ class AuthContainer(containers.DeclarativeContainer):
     failures_kept = providers.Callable(
         lambda *policies: max(p.window for p in policies), login_throttle, client_throttle
     )
-    login_limiter = providers.Selector(
-        core.storage,
-        memory=providers.Singleton(InMemoryRateLimiter, login_throttle, core.clock),
-        sqlalchemy=providers.Singleton(
-            SqlAlchemyRateLimiter, core.engine, login_throttle, core.clock, keep=failures_kept
-        ),
+    # One limiter per key space and process (its queues and remembered refusals outlive a
+    # request); the counts are rows of the login's own unit of work, on either storage.
+    # (Built by a function: only one provider may build a class the routes can ask for.)
+    login_limiter = providers.Singleton(
+        _login_limiter, login_throttle, core.clock, keep=failures_kept
     )
-    client_limiter = providers.Selector(
-        core.storage,
-        memory=providers.Singleton(InMemoryRateLimiter, client_throttle, core.clock),
-        sqlalchemy=providers.Singleton(
-            SqlAlchemyRateLimiter, core.engine, client_throttle, core.clock, keep=failures_kept
-        ),
+    client_limiter = providers.Singleton(
+        _login_limiter, client_throttle, core.clock, keep=failures_kept
     )
 
     register_user = providers.Factory(

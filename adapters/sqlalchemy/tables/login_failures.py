@@ -1,6 +1,7 @@
 """Failed logins (and logins in progress), one row each, counted per key over a sliding
-window by adapters.sqlalchemy.rate_limiter. The key is a SHA-256 of the normalised e-mail:
-fixed length whatever a client sends, and no plain addresses of strangers kept."""
+window by application.auth.throttle (through adapters.sqlalchemy.login_failures). The key is
+a SHA-256 of the normalised e-mail: fixed length whatever a client sends, and no plain
+addresses of strangers kept."""
 
 from __future__ import annotations
 

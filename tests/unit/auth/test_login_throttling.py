@@ -1,4 +1,4 @@
-"""The throttling rules: the policy, the in-memory RateLimiter and LogIn, with a moved clock."""
+"""The throttling rules: the policy, the LoginLimiter on memory and LogIn, with a moved clock."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from dependency_injector import providers
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adapters.memory.rate_limiter import InMemoryRateLimiter
 from application.errors import Overloaded
 from domain.errors import InactiveUser, InvalidCredentials, RateLimited
 from domain.throttling import CLIENT_WINDOW, ThrottlePolicy, client_throttle
 from tests.support.api import PASSWORD
 from tests.support.clock import FakeClock
+from tests.support.login_limiter import InMemory
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 WINDOW = timedelta(seconds=900)
@@ -60,7 +60,7 @@ def test_a_policy_needs_a_positive_maximum_and_window() -> None:
         ThrottlePolicy(max_failures=5, window=timedelta(0))
 
 
-# --- The in-memory limiter -------------------------------------------------------------------
+# --- The limiter on memory -------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -69,11 +69,11 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def limiter(clock: FakeClock) -> InMemoryRateLimiter:
-    return InMemoryRateLimiter(POLICY, clock)
+def limiter(clock: FakeClock) -> InMemory:
+    return InMemory(POLICY, clock)
 
 
-async def fail(limiter: InMemoryRateLimiter, times: int, key: str = "ann@example.com") -> None:
+async def fail(limiter: InMemory, times: int, key: str = "ann@example.com") -> None:
     for _ in range(times):
         await limiter.admit(key)
 
@@ -149,14 +149,14 @@ async def test_expired_failures_of_keys_never_tried_again_are_swept(limiter, clo
         await limiter.admit(f"sprayed-{n}@example.com")
     clock.advance(WINDOW + timedelta(minutes=2))
     await limiter.admit("ann@example.com")
-    assert list(limiter._attempts) == ["ann@example.com"]
+    assert limiter.keys() == {"ann@example.com"}
 
 
 @settings(max_examples=200, deadline=None)
 @given(gaps=st.lists(st.floats(min_value=0, max_value=400), min_size=1, max_size=60))
 async def test_no_window_ever_admits_more_than_the_maximum(gaps: list[float]) -> None:
     clock = FakeClock(T0)
-    limiter = InMemoryRateLimiter(POLICY, clock)
+    limiter = InMemory(POLICY, clock)
     admitted: list[datetime] = []
     for gap in gaps:
         clock.advance(seconds=gap)

@@ -1,4 +1,4 @@
-"""The RateLimiter contract on every backend, concurrency included."""
+"""The LoginLimiter on every backend's login_failures, concurrency included."""
 
 from __future__ import annotations
 
@@ -11,19 +11,28 @@ import pytest
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.memory.rate_limiter import InMemoryRateLimiter
+from adapters.security.jwt import PyJwtTokenService
 from adapters.sqlalchemy.engine import build_engine
-from adapters.sqlalchemy.rate_limiter import SWEEP_BATCH, SqlAlchemyRateLimiter
 from adapters.sqlalchemy.tables.login_failures import login_failures
-from application.ports import RateLimiter
-from domain.errors import RateLimited
+from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
+from application.auth.login import LogIn
+from application.auth.registration import NewAccount, RegisterUser
+from application.auth.throttle import SWEEP_BATCH, LoginLimiter
+from domain.errors import InvalidCredentials, RateLimited
 from domain.throttling import CLIENT_WINDOW, ThrottlePolicy, client_throttle
+from tests.conftest import cheap_hasher
+from tests.support.api import PASSWORD
 from tests.support.clock import FakeClock
+from tests.support.login_limiter import InMemory, OwnTransactions
 
 POLICY = ThrottlePolicy(max_failures=5, window=timedelta(seconds=900))
 KEY = "ann@example.com"
 
-LimiterFactory = Callable[[], RateLimiter]
+LimiterFactory = Callable[[], OwnTransactions]
+
+
+def on(engine: AsyncEngine, clock: FakeClock) -> Callable[..., SqlAlchemyUnitOfWork]:
+    return lambda **_: SqlAlchemyUnitOfWork(engine, clock)
 
 
 @pytest.fixture
@@ -36,13 +45,13 @@ async def limiters(storage: tuple[str, str], clock: FakeClock) -> AsyncIterator[
     """Makes limiters over one storage; on SQL each has its own engine, as separate hosts do."""
     kind, url = storage
     engines: list[AsyncEngine] = []
-    memory = InMemoryRateLimiter(POLICY, clock)
+    memory = InMemory(POLICY, clock)
 
-    def make() -> RateLimiter:
+    def make() -> OwnTransactions:
         if kind == "memory":
             return memory  # one process: the same limiter
-        engines.append(build_engine(url))
-        return SqlAlchemyRateLimiter(engines[-1], POLICY, clock)
+        engines.append(engine := build_engine(url))
+        return OwnTransactions(LoginLimiter(POLICY, clock), on(engine, clock))
 
     yield make
     for engine in engines:
@@ -50,7 +59,7 @@ async def limiters(storage: tuple[str, str], clock: FakeClock) -> AsyncIterator[
 
 
 @pytest.fixture
-def limiter(limiters: LimiterFactory) -> RateLimiter:
+def limiter(limiters: LimiterFactory) -> OwnTransactions:
     return limiters()
 
 
@@ -169,13 +178,14 @@ async def client_limiters(
     """Per-client limiters beside the e-mail ones, keeping rows for the longer window."""
     kind, url = storage
     engines: list[AsyncEngine] = []
-    memory = InMemoryRateLimiter(CLIENT_POLICY, clock)
+    memory = InMemory(CLIENT_POLICY, clock)
 
-    def make() -> RateLimiter:
+    def make() -> OwnTransactions:
         if kind == "memory":
             return memory
-        engines.append(build_engine(url))
-        return SqlAlchemyRateLimiter(engines[-1], CLIENT_POLICY, clock, keep=POLICY.window)
+        engines.append(engine := build_engine(url))
+        limiter = LoginLimiter(CLIENT_POLICY, clock, keep=POLICY.window)
+        return OwnTransactions(limiter, on(engine, clock))
 
     yield make
     for engine in engines:
@@ -221,9 +231,7 @@ async def test_key_spaces_share_the_storage_without_touching_each_other(
 
 def test_rows_are_kept_at_least_as_long_as_the_window() -> None:
     with pytest.raises(ValueError, match="kept"):
-        SqlAlchemyRateLimiter(
-            build_engine("sqlite+aiosqlite://"), POLICY, FakeClock(), keep=CLIENT_WINDOW
-        )
+        LoginLimiter(POLICY, FakeClock(), keep=CLIENT_WINDOW)
 
 
 @pytest.mark.parametrize("storage", ["sqlite", "postgres"], indirect=True)
@@ -273,3 +281,92 @@ async def test_a_refusal_is_remembered_for_a_second_and_no_longer(limiters, cloc
     assert refused.value.retry_after == 900
     clock.advance(seconds=0.5)
     await first.admit(KEY)  # the reset elsewhere is seen now
+
+
+# --- LogIn: the limiter in the login's own transactions ----------------------------------
+
+LOGIN_CLIENT_POLICY = client_throttle(9)  # ten failures a minute per client
+
+
+@pytest.fixture
+async def log_ins(storage: tuple[str, str], clock: FakeClock) -> AsyncIterator[list[LogIn]]:
+    """Two hosts' LogIn on one database, each with its own engine and limiters."""
+    _kind, url = storage
+    engines: list[AsyncEngine] = []
+    hasher = cheap_hasher()
+    tokens = PyJwtTokenService(
+        secret_key="contract-secret-key-0123456789-0123456789",
+        algorithm="HS256",
+        access_ttl=timedelta(minutes=15),
+        refresh_ttl=timedelta(days=7),
+        clock=clock,
+    )
+    hosts = []
+    for _ in range(2):
+        engines.append(engine := build_engine(url))
+        keep = max(POLICY.window, LOGIN_CLIENT_POLICY.window)
+        hosts.append(
+            LogIn(
+                on(engine, clock),
+                hasher,
+                tokens,
+                clock,
+                LoginLimiter(POLICY, clock, keep=keep),
+                LoginLimiter(LOGIN_CLIENT_POLICY, clock, keep=keep),
+            )
+        )
+    await RegisterUser(on(engines[0], clock), hasher, clock)(
+        NewAccount(email=KEY, name="Ann", password=PASSWORD)
+    )
+    yield hosts
+    hasher.close()
+    for engine in engines:
+        await engine.dispose()
+
+
+async def wrong_guesses(hosts: list[LogIn], *pairs: tuple[str, str]) -> int:
+    outcomes = await asyncio.gather(
+        *(
+            hosts[n % 2](email, "Wrong-Password-1", client)
+            for n, (email, client) in enumerate(pairs)
+        ),
+        return_exceptions=True,
+    )
+    assert all(isinstance(o, InvalidCredentials | RateLimited) for o in outcomes), outcomes
+    return sum(isinstance(o, InvalidCredentials) for o in outcomes)
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("storage", ["sqlite", "postgres"], indirect=True)
+async def test_parallel_wrong_logins_for_one_email_admit_exactly_its_maximum(log_ins) -> None:
+    assert await wrong_guesses(log_ins, *((KEY, f"198.51.100.{n}") for n in range(30))) == 5
+    assert await wrong_guesses(log_ins, *((KEY, f"192.0.2.{n}") for n in range(30))) == 0
+    with pytest.raises(RateLimited):  # even the right password
+        await log_ins[0](KEY, PASSWORD, "192.0.2.200")
+    # Refused for the e-mail: no client was charged for it.
+    assert (
+        await wrong_guesses(log_ins, *((f"other-{n}@example.com", "192.0.2.1") for n in range(10)))
+        == 10
+    )
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("storage", ["sqlite", "postgres"], indirect=True)
+async def test_parallel_wrong_logins_from_one_client_admit_exactly_its_maximum(
+    log_ins, clock
+) -> None:
+    client = "203.0.113.9"
+    sprayed = ((f"sprayed-{n}@example.com", client) for n in range(40))
+    assert await wrong_guesses(log_ins, *sprayed) == 10
+    with pytest.raises(RateLimited):  # even the right password of a real account
+        await log_ins[1](KEY, PASSWORD, client)
+    await log_ins[0](KEY, PASSWORD, "198.51.100.2")  # another client is not held up
+    clock.advance(seconds=61)
+    await log_ins[1](KEY, PASSWORD, client)  # the window has room again
+    # The refused attempts charged none of the e-mails.
+    assert (
+        await wrong_guesses(
+            log_ins, *(("sprayed-39@example.com", f"192.0.2.{n}") for n in range(30))
+        )
+        == 5
+    )
