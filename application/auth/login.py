@@ -89,11 +89,14 @@ class LogIn:
                 rehashed = await self._hasher.hash(password)
         return await self._open_session(user, rehashed, (client_key, client_attempt), key)
 
-    async def _forgive(self, *attempts: tuple[str, uuid.UUID]) -> None:
-        """Uncount attempts that were no failure (in the order their keys are locked)."""
+    async def _forgive(
+        self, client_attempt: tuple[str, uuid.UUID], attempt: tuple[str, uuid.UUID]
+    ) -> None:
+        """Uncount both attempts of a login that was no guess (the client's key locked first,
+        as everywhere)."""
         async with self._uow() as uow:
-            await self._client_limiter.forgive(uow, *attempts[0])
-            await self._limiter.forgive(uow, *attempts[1])
+            await self._client_limiter.forgive(uow, *client_attempt)
+            await self._limiter.forgive(uow, *attempt)
             await uow.commit()
 
     async def _open_session(
