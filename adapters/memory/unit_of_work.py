@@ -25,6 +25,7 @@ class InMemoryUnitOfWork(UnitOfWork):
         on_mail_committed: Callable[[], None] | None = None,
         *,
         read_only: bool = False,  # the store's lock serialises everything anyway
+        one_statement: bool = False,
     ) -> None:
         self._store = store
         self._clock = clock or SystemClock()

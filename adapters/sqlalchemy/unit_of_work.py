@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.clock import SystemClock
 from adapters.sqlalchemy.availability import connection
-from adapters.sqlalchemy.engine import READ_ONLY
+from adapters.sqlalchemy.engine import READ_ONLY, is_sqlite
 from adapters.sqlalchemy.repositories import REPOSITORIES, Transaction
 from application.ports import Clock, UnitOfWork
 from application.ports.unit_of_work import check_repositories
@@ -27,9 +27,15 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         on_mail_committed: Callable[[], None] | None = None,
         *,
         read_only: bool = False,
+        one_statement: bool = False,
     ) -> None:
         self._engine = engine
         self._read_only = read_only
+        # On PostgreSQL a unit that runs one statement (or reads for which READ COMMITTED's
+        # per-statement view is enough) needs no transaction around it: a statement is
+        # atomic and sees one snapshot by itself, so BEGIN and COMMIT would only be two
+        # more round trips. SQLite keeps its transactions (see the "begin" listener).
+        self._autocommit = one_statement and not is_sqlite(engine)
         self._clock = clock or SystemClock()
         # Lets this process's delivery loop wake at once instead of at its next poll.
         self._on_mail_committed = on_mail_committed
@@ -39,9 +45,12 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         # request's budget (see availability).
         async with AsyncExitStack() as stack:
             self._conn: AsyncConnection = await stack.enter_async_context(connection(self._engine))
-            if self._read_only:  # see the "begin" listener in engine.py
-                await self._conn.execution_options(**READ_ONLY)
-            await self._conn.begin()
+            if self._autocommit:
+                await self._conn.execution_options(isolation_level="AUTOCOMMIT")
+            else:
+                if self._read_only:  # see the "begin" listener in engine.py
+                    await self._conn.execution_options(**READ_ONLY)
+                await self._conn.begin()
             self._held = stack.pop_all()
         transaction = Transaction(self._conn, self._clock)
         for name, build in REPOSITORIES.items():

@@ -53,9 +53,15 @@ class UnitOfWork(Protocol):
 
 class UnitOfWorkFactory(Protocol):
     """Opens a unit of work. `read_only=True` promises that it will write nothing, so the
-    database may run it beside writers (on SQLite: without taking the write lock)."""
+    database may run it beside writers (on SQLite: without taking the write lock).
 
-    def __call__(self, *, read_only: bool = False) -> UnitOfWork: ...
+    `one_statement=True` promises that the unit runs one statement, or only reads that need
+    no common snapshot (each may see what was committed before it started): the database
+    may then run each statement on its own, without a transaction around them (on
+    PostgreSQL that saves the BEGIN and the COMMIT, two round trips). A write commits as it
+    runs; `commit` then has nothing left to do."""
+
+    def __call__(self, *, read_only: bool = False, one_statement: bool = False) -> UnitOfWork: ...
 
 
 def repository_names() -> frozenset[str]:
