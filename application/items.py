@@ -77,9 +77,9 @@ class ListItems:
         if scope.nothing:
             return self._paginator.page(request, NEWEST_FIRST, binding, [], 0)
         where = ItemFilter(owner_id=scope.owner_id)
-        async with self._uow(read_only=True) as uow:
-            total = await uow.items.count(where)
-            rows = await uow.items.search(
+        # One statement (the page and its total together): no transaction needed around it.
+        async with self._uow(read_only=True, one_statement=True) as uow:
+            rows, total = await uow.items.search_counted(
                 where, limit=window.limit, offset=window.offset, after=window.after
             )
         return self._paginator.page(request, NEWEST_FIRST, binding, rows, total)

@@ -90,9 +90,9 @@ class ListPosts:
         window = self._paginator.window(request, order, binding)
         if query.mine and query.author_id not in (None, where.author_id):
             return self._paginator.page(request, order, binding, [], 0)  # nobody else's
-        async with self._uow(read_only=True) as uow:
-            total = await uow.posts.count(where)
-            rows = await uow.posts.search(
+        # One statement (the page and its total together): no transaction needed around it.
+        async with self._uow(read_only=True, one_statement=True) as uow:
+            rows, total = await uow.posts.search_counted(
                 where, limit=window.limit, offset=window.offset, after=window.after
             )
         return self._paginator.page(request, order, binding, rows, total)

@@ -95,9 +95,9 @@ class ListProducts:
             "include_inactive": where.include_inactive,
         }
         window = self._paginator.window(request, order, binding)
-        async with self._uow(read_only=True) as uow:
-            total = await uow.products.count(where)
-            rows = await uow.products.search(
+        # One statement (the page and its total together): no transaction needed around it.
+        async with self._uow(read_only=True, one_statement=True) as uow:
+            rows, total = await uow.products.search_counted(
                 where, sort, limit=window.limit, offset=window.offset, after=window.after
             )
         return self._paginator.page(request, order, binding, rows, total)

@@ -61,3 +61,14 @@ class InMemoryItemRepository(ItemRepository):
 
     async def count(self, where: ItemFilter) -> int:
         return sum(1 for i in self._rows.values() if where.matches(i))
+
+    async def search_counted(
+        self,
+        where: ItemFilter,
+        *,
+        limit: int,
+        offset: int = 0,
+        after: NewestFirstKey | None = None,
+    ) -> tuple[list[Item], int]:
+        rows = await self.search(where, limit=limit, offset=offset, after=after)
+        return rows, await self.count(where)

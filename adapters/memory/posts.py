@@ -50,3 +50,9 @@ class InMemoryPostRepository(PostRepository):
 
     async def count(self, where: PostFilter) -> int:
         return sum(1 for p in self._rows.values() if where.matches(p))
+
+    async def search_counted(
+        self, where: PostFilter, *, limit: int, offset: int = 0, after: PostKey | None = None
+    ) -> tuple[list[Post], int]:
+        rows = await self.search(where, limit=limit, offset=offset, after=after)
+        return rows, await self.count(where)

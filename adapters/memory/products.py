@@ -97,3 +97,15 @@ class InMemoryProductRepository(ProductRepository):
 
     async def count(self, where: ProductFilter) -> int:
         return sum(1 for p in self._rows.values() if where.matches(p))
+
+    async def search_counted(
+        self,
+        where: ProductFilter,
+        sort: ProductSort,
+        *,
+        limit: int,
+        offset: int = 0,
+        after: tuple[Any, uuid.UUID] | None = None,
+    ) -> tuple[list[Product], int]:
+        rows = await self.search(where, sort, limit=limit, offset=offset, after=after)
+        return rows, await self.count(where)

@@ -4,10 +4,11 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Uuid, bindparam, delete, func, insert, select, tuple_, update
+from sqlalchemy import Select, Uuid, bindparam, delete, func, insert, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import ColumnElement
 
+from adapters.sqlalchemy.paging import page_with_total, split_page
 from adapters.sqlalchemy.tables.items import items
 from adapters.sqlalchemy.types import UtcDateTime
 from application.ports.items import ItemFilter, ItemRepository, NewestFirstKey
@@ -29,8 +30,8 @@ def _conditions(where: ItemFilter) -> list[ColumnElement[bool]]:
 
 
 class SqlAlchemyItemRepository(ItemRepository):
-    """Items through SQLAlchemy Core on the unit of work's connection. A page is one query,
-    its total another, whatever the page's size or depth."""
+    """Items through SQLAlchemy Core on the unit of work's connection. A page and its total
+    are one query together, whatever the page's size or depth."""
 
     def __init__(self, connection: AsyncConnection) -> None:
         self._conn = connection
@@ -65,24 +66,46 @@ class SqlAlchemyItemRepository(ItemRepository):
         offset: int = 0,
         after: NewestFirstKey | None = None,
     ) -> list[Item]:
-        conditions = _conditions(where)
-        if after is not None:
-            conditions.append(
-                tuple_(_i.created_at, _i.id)
-                < tuple_(
-                    bindparam("after_created_at", after[0], type_=UtcDateTime),
-                    bindparam("after_id", after[1], type_=Uuid),
-                )
-            )
-        statement = (
-            select(items).where(*conditions).order_by(*_NEWEST_FIRST).limit(limit).offset(offset)
-        )
+        statement = _page(where, limit=limit, offset=offset, after=after)
         return [item_from_row(row) for row in (await self._conn.execute(statement)).mappings()]
 
     async def count(self, where: ItemFilter) -> int:
-        statement = select(func.count()).select_from(items).where(*_conditions(where))
-        return (await self._conn.execute(statement)).scalar_one()
+        return (await self._conn.execute(select(_total(where)))).scalar_one()
+
+    async def search_counted(
+        self,
+        where: ItemFilter,
+        *,
+        limit: int,
+        offset: int = 0,
+        after: NewestFirstKey | None = None,
+    ) -> tuple[list[Item], int]:
+        statement = page_with_total(
+            _page(where, limit=limit, offset=offset, after=after),
+            _total(where),
+            (("created_at", True), ("id", True)),
+        )
+        return split_page(await self._conn.execute(statement), item_from_row)
 
     async def _one(self, statement: Any) -> Item | None:
         row = (await self._conn.execute(statement)).mappings().first()
         return item_from_row(row) if row else None
+
+
+def _page(
+    where: ItemFilter, *, limit: int, offset: int, after: NewestFirstKey | None
+) -> Select[Any]:
+    conditions = _conditions(where)
+    if after is not None:
+        conditions.append(
+            tuple_(_i.created_at, _i.id)
+            < tuple_(
+                bindparam("after_created_at", after[0], type_=UtcDateTime),
+                bindparam("after_id", after[1], type_=Uuid),
+            )
+        )
+    return select(items).where(*conditions).order_by(*_NEWEST_FIRST).limit(limit).offset(offset)
+
+
+def _total(where: ItemFilter) -> ColumnElement[int]:
+    return select(func.count()).select_from(items).where(*_conditions(where)).scalar_subquery()

@@ -4,10 +4,11 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Uuid, bindparam, delete, func, insert, select, tuple_, update
+from sqlalchemy import Select, Uuid, bindparam, delete, func, insert, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import ColumnElement
 
+from adapters.sqlalchemy.paging import page_with_total, split_page
 from adapters.sqlalchemy.tables.posts import post_counts, posts
 from adapters.sqlalchemy.text_search import contains_text
 from adapters.sqlalchemy.types import UtcDateTime
@@ -68,48 +69,61 @@ class SqlAlchemyPostRepository(PostRepository):
     async def search(
         self, where: PostFilter, *, limit: int, offset: int = 0, after: PostKey | None = None
     ) -> list[Post]:
-        column = _order_column(where)
-        conditions = post_conditions(where)
-        if after is not None:
-            conditions.append(
-                tuple_(column, _p.id)
-                < tuple_(
-                    bindparam("after_at", after[0], type_=UtcDateTime),
-                    bindparam("after_id", after[1], type_=Uuid),
-                )
-            )
-        order = (column.desc(), _p.id.desc())
-        if not offset:
-            statement = select(posts).where(*conditions).order_by(*order).limit(limit)
-        else:
-            # A deep page: skip `offset` entries of the index alone (an index-only scan),
-            # then read the page's rows, instead of reading every skipped row (2.5x faster
-            # at page 40,000 of 10^6 posts).
-            page = (
-                select(_p.id, column.label("at"))
-                .where(*conditions)
-                .order_by(*order)
-                .limit(limit)
-                .offset(offset)
-                .subquery("page")
-            )
-            statement = (
-                select(posts)
-                .join(page, _p.id == page.c.id)
-                .order_by(page.c.at.desc(), page.c.id.desc())
-            )
+        statement = _page(where, limit=limit, offset=offset, after=after)
         result = await self._conn.execute(statement)
         return [post_from_row(row) for row in result.mappings()]
 
     async def count(self, where: PostFilter) -> int:
-        if where == PostFilter():  # the public list: the count the triggers keep
-            kept = await self._conn.execute(
-                select(post_counts.c.published).where(post_counts.c.id == 1)
-            )
-            return kept.scalar_one_or_none() or 0
-        statement = select(func.count()).select_from(posts).where(*post_conditions(where))
-        return (await self._conn.execute(statement)).scalar_one()
+        return (await self._conn.execute(select(_total(where)))).scalar_one()
+
+    async def search_counted(
+        self, where: PostFilter, *, limit: int, offset: int = 0, after: PostKey | None = None
+    ) -> tuple[list[Post], int]:
+        statement = page_with_total(
+            _page(where, limit=limit, offset=offset, after=after),
+            _total(where),
+            ((_order_column(where).name, True), ("id", True)),
+        )
+        return split_page(await self._conn.execute(statement), post_from_row)
 
     async def _one(self, statement: Any) -> Post | None:
         row = (await self._conn.execute(statement)).mappings().first()
         return post_from_row(row) if row else None
+
+
+def _page(where: PostFilter, *, limit: int, offset: int, after: PostKey | None) -> Select[Any]:
+    column = _order_column(where)
+    conditions = post_conditions(where)
+    if after is not None:
+        conditions.append(
+            tuple_(column, _p.id)
+            < tuple_(
+                bindparam("after_at", after[0], type_=UtcDateTime),
+                bindparam("after_id", after[1], type_=Uuid),
+            )
+        )
+    order = (column.desc(), _p.id.desc())
+    if not offset:
+        return select(posts).where(*conditions).order_by(*order).limit(limit)
+    # A deep page: skip `offset` entries of the index alone (an index-only scan), then read
+    # the page's rows, instead of reading every skipped row (2.5x faster at page 40,000 of
+    # 10^6 posts).
+    page = (
+        select(_p.id, column.label("at"))
+        .where(*conditions)
+        .order_by(*order)
+        .limit(limit)
+        .offset(offset)
+        .subquery("page")
+    )
+    return select(posts).join(page, _p.id == page.c.id).order_by(page.c.at.desc(), page.c.id.desc())
+
+
+def _total(where: PostFilter) -> ColumnElement[int]:
+    """How many posts match, as one expression: for the public list, the count the
+    triggers keep."""
+    if where == PostFilter():
+        kept = select(post_counts.c.published).where(post_counts.c.id == 1).scalar_subquery()
+        return func.coalesce(kept, 0)
+    statement = select(func.count()).select_from(posts).where(*post_conditions(where))
+    return statement.scalar_subquery()

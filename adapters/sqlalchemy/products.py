@@ -4,10 +4,23 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Uuid, bindparam, delete, exists, func, insert, select, text, tuple_, update
+from sqlalchemy import (
+    Select,
+    Uuid,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    select,
+    text,
+    tuple_,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import ColumnElement
 
+from adapters.sqlalchemy.paging import page_with_total, split_page
 from adapters.sqlalchemy.tables.orders import order_lines
 from adapters.sqlalchemy.tables.products import product_counts, products
 from adapters.sqlalchemy.text_search import contains_text
@@ -146,27 +159,29 @@ class SqlAlchemyProductRepository(ProductRepository):
         offset: int = 0,
         after: tuple[Any, uuid.UUID] | None = None,
     ) -> list[Product]:
-        (column, column_type), descending = _SORTS[sort]
-        conditions = product_conditions(where)
-        if after is not None:
-            position = tuple_(
-                bindparam("after_value", after[0], type_=column_type),
-                bindparam("after_id", after[1], type_=Uuid),
-            )
-            row_value = tuple_(column, _p.id)
-            conditions.append(row_value < position if descending else row_value > position)
-        order = (column.desc(), _p.id.desc()) if descending else (column.asc(), _p.id.asc())
-        statement = select(products).where(*conditions).order_by(*order)
-        result = await self._conn.execute(statement.limit(limit).offset(offset))
+        statement = _page(where, sort, limit=limit, offset=offset, after=after)
+        result = await self._conn.execute(statement)
         return [product_from_row(row) for row in result.mappings()]
 
     async def count(self, where: ProductFilter) -> int:
-        if where.is_unfiltered:
-            column = product_counts.c.total if where.include_inactive else product_counts.c.on_sale
-            kept = await self._conn.execute(select(column).where(product_counts.c.id == 1))
-            return kept.scalar_one_or_none() or 0
-        statement = select(func.count()).select_from(products).where(*product_conditions(where))
-        return (await self._conn.execute(statement)).scalar_one()
+        return (await self._conn.execute(select(_total(where)))).scalar_one()
+
+    async def search_counted(
+        self,
+        where: ProductFilter,
+        sort: ProductSort,
+        *,
+        limit: int,
+        offset: int = 0,
+        after: tuple[Any, uuid.UUID] | None = None,
+    ) -> tuple[list[Product], int]:
+        (column, _), descending = _SORTS[sort]
+        statement = page_with_total(
+            _page(where, sort, limit=limit, offset=offset, after=after),
+            _total(where),
+            ((column.name, descending), ("id", descending)),
+        )
+        return split_page(await self._conn.execute(statement), product_from_row)
 
     async def _explain_shortfall(self, product_id: uuid.UUID) -> None:
         product = await self.get(product_id)
@@ -180,3 +195,34 @@ class SqlAlchemyProductRepository(ProductRepository):
     async def _one(self, statement: Any) -> Product | None:
         row = (await self._conn.execute(statement)).mappings().first()
         return product_from_row(row) if row else None
+
+
+def _page(
+    where: ProductFilter,
+    sort: ProductSort,
+    *,
+    limit: int,
+    offset: int,
+    after: tuple[Any, uuid.UUID] | None,
+) -> Select[Any]:
+    (column, column_type), descending = _SORTS[sort]
+    conditions = product_conditions(where)
+    if after is not None:
+        position = tuple_(
+            bindparam("after_value", after[0], type_=column_type),
+            bindparam("after_id", after[1], type_=Uuid),
+        )
+        row_value = tuple_(column, _p.id)
+        conditions.append(row_value < position if descending else row_value > position)
+    order = (column.desc(), _p.id.desc()) if descending else (column.asc(), _p.id.asc())
+    return select(products).where(*conditions).order_by(*order).limit(limit).offset(offset)
+
+
+def _total(where: ProductFilter) -> ColumnElement[int]:
+    """How many products match, as one expression: the kept count when it can answer."""
+    if where.is_unfiltered:
+        column = product_counts.c.total if where.include_inactive else product_counts.c.on_sale
+        kept = select(column).where(product_counts.c.id == 1).scalar_subquery()
+        return func.coalesce(kept, 0)
+    statement = select(func.count()).select_from(products).where(*product_conditions(where))
+    return statement.scalar_subquery()

@@ -56,3 +56,14 @@ class ItemRepository(Protocol):
     async def count(self, where: ItemFilter) -> int:
         """How many items match, exactly."""
         ...
+
+    async def search_counted(
+        self,
+        where: ItemFilter,
+        *,
+        limit: int,
+        offset: int = 0,
+        after: NewestFirstKey | None = None,
+    ) -> tuple[list[Item], int]:
+        """`search` and `count` together, as of one moment (one statement on a database)."""
+        ...

@@ -63,6 +63,12 @@ class PostRepository(Protocol):
         strictly after the position `after`; at most `limit`."""
         ...
 
+    async def search_counted(
+        self, where: PostFilter, *, limit: int, offset: int = 0, after: PostKey | None = None
+    ) -> tuple[list[Post], int]:
+        """`search` and `count` together, as of one moment (one statement on a database)."""
+        ...
+
     async def count(self, where: PostFilter) -> int:
         """How many posts match, exactly."""
         ...

@@ -86,3 +86,15 @@ class ProductRepository(Protocol):
     async def count(self, where: ProductFilter) -> int:
         """How many products match, exactly."""
         ...
+
+    async def search_counted(
+        self,
+        where: ProductFilter,
+        sort: ProductSort,
+        *,
+        limit: int,
+        offset: int = 0,
+        after: tuple[Any, uuid.UUID] | None = None,
+    ) -> tuple[list[Product], int]:
+        """`search` and `count` together, as of one moment (one statement on a database)."""
+        ...

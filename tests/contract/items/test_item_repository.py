@@ -200,3 +200,31 @@ async def test_deleting_an_account_deletes_its_items(backend: Backend) -> None:
     assert await get(backend, kept.id) == kept
     async with backend.uow() as uow:
         assert await uow.items.count(ItemFilter()) == 1
+
+
+async def test_a_page_counted_is_the_search_and_the_count_of_one_moment(
+    backend: Backend,
+) -> None:
+    ann, bob = await backend.add_user(), await backend.add_user()
+    made = []
+    for i in range(7):
+        if i % 3:
+            backend.clock.advance(seconds=1)
+        made.append(await add(backend, (ann if i % 2 else bob).id, title=f"T{i}"))
+    newest = sorted(made, key=lambda i: (i.created_at, i.id), reverse=True)
+    windows = [
+        {"limit": 3},
+        {"limit": 3, "offset": 2},
+        {"limit": 3, "offset": 100},  # beyond the end: no rows, still the total
+        {"limit": 2, "after": (newest[1].created_at, newest[1].id)},
+    ]
+    for where in (ItemFilter(), ItemFilter(owner_id=ann.id), ItemFilter(owner_id=uuid.uuid4())):
+        for window in windows:
+            async with backend.uow() as uow:
+                expected = (
+                    await uow.items.search(where, **window),
+                    await uow.items.count(where),
+                )
+                assert await uow.items.search_counted(where, **window) == expected, (where, window)
+    async with backend.uow() as uow:
+        assert await uow.items.search_counted(ItemFilter(), limit=2) == (newest[:2], 7)

@@ -183,3 +183,37 @@ async def test_the_published_count_follows_every_write_and_the_cascade(backend) 
         await uow.users.delete(ann.id)
         await uow.commit()
     assert await counts() == (1, 0)
+
+
+async def test_a_page_counted_is_the_search_and_the_count_of_one_moment(backend) -> None:
+    ann, bob = await backend.add_user(), await backend.add_user()
+    made = [
+        await add(backend, ann if i % 3 else bob, at=i // 2, published=i % 4 != 3, title=f"T{i}")
+        for i in range(12)
+    ]
+    newest = sorted(
+        (p for p in made if p.is_published), key=lambda p: (p.published_at, p.id), reverse=True
+    )
+    filters = [
+        PostFilter(),  # the kept count
+        PostFilter(author_id=ann.id),
+        PostFilter(author_id=ann.id, drafts=True),
+        PostFilter(q="t1"),
+        PostFilter(author_id=uuid.uuid4()),
+    ]
+    windows = [
+        {"limit": 3},
+        {"limit": 3, "offset": 2},  # the deep-page statement
+        {"limit": 3, "offset": 100},  # beyond the end: no rows, still the total
+        {"limit": 2, "after": (newest[1].published_at, newest[1].id)},
+    ]
+    for where in filters:
+        for window in windows:
+            async with backend.uow() as uow:
+                expected = (
+                    await uow.posts.search(where, **window),
+                    await uow.posts.count(where),
+                )
+                assert await uow.posts.search_counted(where, **window) == expected, (where, window)
+    async with backend.uow() as uow:
+        assert await uow.posts.search_counted(PostFilter(), limit=3) == (newest[:3], len(newest))

@@ -189,3 +189,51 @@ async def test_a_product_that_orders_name_is_not_deleted(backend: Backend) -> No
         assert await uow.products.delete(product.id) is False
         await uow.commit()
     assert await get(backend, product.id) == product
+
+
+async def test_a_page_counted_is_the_search_and_the_count_of_one_moment(backend: Backend) -> None:
+    made = [
+        await add(
+            backend,
+            name=f"tea {i}",
+            price=parse_price(f"{i + 1}.00"),
+            created_at=backend.clock.now() + timedelta(seconds=i // 2),
+            is_active=i % 4 != 3,
+        )
+        for i in range(9)
+    ]
+    newest = sorted(made, key=lambda p: (p.created_at, p.id), reverse=True)
+    filters = [
+        ProductFilter(),  # the kept count
+        ProductFilter(include_inactive=True),
+        ProductFilter(q="TEA", min_price=parse_price("2.00")),  # counted
+        ProductFilter(q="nothing"),
+    ]
+    keys = {
+        ProductSort.NEWEST: lambda p: (p.created_at, p.id),
+        ProductSort.PRICE_ASC: lambda p: (p.price, p.id),
+        ProductSort.PRICE_DESC: lambda p: (p.price, p.id),
+        ProductSort.NAME: lambda p: (p.name, p.id),
+    }
+    for where in filters:
+        for sort, key in keys.items():
+            windows = [
+                {"limit": 3},
+                {"limit": 3, "offset": 2},
+                {"limit": 3, "offset": 100},  # beyond the end: no rows, still the total
+                {"limit": 2, "after": key(made[4])},
+            ]
+            for window in windows:
+                async with backend.uow() as uow:
+                    expected = (
+                        await uow.products.search(where, sort, **window),
+                        await uow.products.count(where),
+                    )
+                    counted = await uow.products.search_counted(where, sort, **window)
+                assert counted == expected, (where, sort, window)
+    async with backend.uow() as uow:
+        rows, total = await uow.products.search_counted(
+            ProductFilter(), ProductSort.NEWEST, limit=3
+        )
+    assert total == sum(p.is_active for p in made)
+    assert rows == [p for p in newest if p.is_active][:3]
