@@ -38,7 +38,7 @@ class CreateItem:
         item = Item.create(
             owner_id=actor.id, title=new.title, description=new.description, now=self._clock.now()
         )
-        async with self._uow() as uow:
+        async with self._uow(one_statement=True) as uow:  # the INSERT alone
             await uow.items.add(item)
             await uow.commit()
         return item

@@ -124,7 +124,8 @@ class WritePost:
             is_published=new.is_published,
             now=self._clock.now(),
         )
-        async with self._uow() as uow:
+        # The INSERT alone (the triggers keep the counts within it).
+        async with self._uow(one_statement=True) as uow:
             await uow.posts.add(post)
             await uow.commit()
         return post
