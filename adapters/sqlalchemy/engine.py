@@ -23,8 +23,8 @@ READ_ONLY = {_READ_ONLY_OPTION: True}
 def build_engine(
     url: str,
     *,
-    pool_size: int = 10,
-    max_overflow: int = 10,
+    pool_size: int = 20,
+    max_overflow: int = 0,
     pool_timeout: float = 4.0,
     statement_timeout: float | None = 4.0,
     echo: bool = False,
