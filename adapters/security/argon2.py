@@ -52,7 +52,7 @@ class Argon2PasswordHasher(PasswordHasher):
             parallelism=parallelism,
             type=Type.ID,
         )
-        workers = max_workers or os.cpu_count() or 1
+        workers = max_workers or _usable_cores()
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="argon2")
         # Submitted and not finished: at most `workers` run, the rest wait in the queue.
         queued = QUEUED_PER_WORKER * workers if max_queued is None else max_queued
@@ -100,3 +100,13 @@ class Argon2PasswordHasher(PasswordHasher):
             return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
         finally:
             self._in_flight -= 1
+
+
+def _usable_cores() -> int:
+    """The cores this process may run on: a worker pinned to one core (taskset, a container's
+    cpuset) gains nothing from a second hashing thread, and each one in use holds its hash's
+    memory (19 MiB)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # no sched_getaffinity on this platform
+        return os.cpu_count() or 1
