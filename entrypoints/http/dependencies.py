@@ -103,7 +103,7 @@ async def optional_user(
 MaybeUser = Annotated[User | None, Depends(optional_user)]
 
 
-def _settings(connection: HTTPConnection) -> Settings:
+async def _settings(connection: HTTPConnection) -> Settings:
     settings: Settings = connection.app.state.container.settings()
     return settings
 

@@ -20,7 +20,7 @@ from entrypoints.http.schemas.common import ResponseModel
 T = TypeVar("T")
 
 
-def _page_request(
+async def _page_request(
     request: Request,
     page: Annotated[
         int, Query(ge=1, le=MAX_PAGE_NUMBER, description="Page number; not with `cursor`.")
