@@ -176,6 +176,11 @@ class _StderrHandler(logging.Handler):
         with self._writing:
             self._write([*self._take(), record])
 
+    def keep(self, line: Any) -> None:
+        """Buffer a line that needs no filtering (see sole_handler), as handle() would."""
+        with self.lock:  # type: ignore[union-attr] # created by Handler.__init__
+            self.emit(line)
+
     def flush(self) -> None:
         # The handler's own lock (which handle() takes around emit) guards only the taking,
         # so a request logging its access line never waits while a batch is formatted and
@@ -229,6 +234,28 @@ class _StderrHandler(logging.Handler):
             self._wake.wait(self.FLUSH_SECONDS)
             self._wake.clear()
             self.flush()
+
+
+def sole_handler(logger: logging.Logger, level: int) -> _StderrHandler | None:
+    """hexapi's handler, when it is the only handler a record of `logger` at `level` would
+    reach and no filter stands on the way: a line can then go to it directly (see
+    entrypoints/http/middleware/access_log.py). None when anything else would see the line."""
+    found: list[logging.Handler] = []
+    current: logging.Logger | None = logger
+    while current is not None:  # the walk Logger.callHandlers makes
+        if current.filters:
+            return None
+        found.extend(current.handlers)
+        if not current.propagate:
+            break
+        current = current.parent
+    if len(found) != 1:
+        return None
+    handler = found[0]
+    # Its own filters (the request id, redaction) are what such a line does for itself.
+    if type(handler) is not _StderrHandler or level < handler.level:
+        return None
+    return handler
 
 
 def flush_logs() -> None:
