@@ -18,9 +18,8 @@ comes on top, so the budget stays below the contract's 5 s by a margin (4 s by d
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import AsyncIterator, Iterator
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
+from types import TracebackType
 
 
 class DatabaseBudget:
@@ -35,46 +34,77 @@ class DatabaseBudget:
     def left(self, now: float) -> float:
         return self._left if self._deadline is None else max(0.0, self._deadline - now)
 
-    @contextlib.contextmanager
-    def scope(self, now: float) -> Iterator[float]:
-        """The deadline of a piece of work starting `now`."""
+    def open(self, now: float) -> float:
+        """Start a piece of work at `now`; its deadline. Every open() needs its close()."""
         if self._deadline is None:
             self._deadline = now + self._left
         self._open += 1
-        try:
-            yield self._deadline
-        finally:
-            self._open -= 1
-            if self._open == 0:
-                self._left = max(0.0, self._deadline - asyncio.get_running_loop().time())
-                self._deadline = None
+        return self._deadline
+
+    def close(self, now: float) -> None:
+        self._open -= 1
+        if self._open == 0 and self._deadline is not None:
+            self._left = max(0.0, self._deadline - now)
+            self._deadline = None
 
 
 _current: ContextVar[DatabaseBudget | None] = ContextVar("hexapi_database_budget", default=None)
 
 
-@contextlib.contextmanager
-def database_budget(seconds: float) -> Iterator[DatabaseBudget]:
+class database_budget:  # lower case: used as a function, `with database_budget(4.0):`
     """Give the code run inside (one request) `seconds` of database work in all."""
-    budget = DatabaseBudget(seconds)
-    token = _current.set(budget)
-    try:
-        yield budget
-    finally:
-        _current.reset(token)
+
+    def __init__(self, seconds: float) -> None:
+        self._budget = DatabaseBudget(seconds)
+        self._token: Token[DatabaseBudget | None] | None = None
+
+    def __enter__(self) -> DatabaseBudget:
+        self._token = _current.set(self._budget)
+        return self._budget
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._token is not None:
+            _current.reset(self._token)
 
 
-@contextlib.asynccontextmanager
-async def within_budget() -> AsyncIterator[None]:
-    """Bound the block by what the current request's budget has left: TimeoutError when it
-    runs out (at once when nothing is left). Outside a request, no bound."""
-    budget = _current.get()
-    if budget is None:
-        yield
-        return
-    loop = asyncio.get_running_loop()
-    with budget.scope(loop.time()) as deadline:
-        if deadline <= loop.time():
-            raise TimeoutError("the request has used up its time for the database")
-        async with asyncio.timeout_at(deadline):
-            yield
+class within_budget:  # lower case: used as a function, `async with within_budget():`
+    """Bound the block by what the current request's budget has left, and by `at_most`
+    seconds when given: TimeoutError when either runs out (at once when the budget has
+    nothing left). Outside a request, only `at_most` bounds it.
+
+    A class rather than a generator: it runs around every database wait of every request,
+    and one asyncio.timeout_at is all it costs."""
+
+    def __init__(self, at_most: float | None = None) -> None:
+        self._at_most = at_most
+        self._budget: DatabaseBudget | None = None
+        self._timeout: asyncio.Timeout | None = None
+
+    async def __aenter__(self) -> None:
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        deadline = None if self._at_most is None else now + self._at_most
+        budget = _current.get()
+        if budget is not None:
+            budget_deadline = budget.open(now)
+            if budget_deadline <= now:
+                budget.close(now)
+                raise TimeoutError("the request has used up its time for the database")
+            self._budget = budget
+            deadline = budget_deadline if deadline is None else min(deadline, budget_deadline)
+        if deadline is not None:
+            self._timeout = asyncio.timeout_at(deadline)
+            await self._timeout.__aenter__()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        try:
+            if self._timeout is not None:  # turns the cancellation it caused into TimeoutError
+                await self._timeout.__aexit__(exc_type, exc, traceback)
+        finally:
+            if self._budget is not None:
+                self._budget.close(asyncio.get_running_loop().time())

@@ -44,37 +44,35 @@ class AsyncpgPrincipalLookup(PrincipalLookup):
         self._opening = asyncio.Lock()
 
     async def find(self, user_id: uuid.UUID, session_id: uuid.UUID) -> User | None:
-        # The first database work of most requests: it spends from the request's budget.
+        # The first database work of most requests: it spends from the request's budget, and
+        # no wait in it (the checkout, the statement, the check-in) outlasts the timeout.
         try:
-            async with within_budget():
-                return await self._find(user_id, session_id)
+            async with within_budget(at_most=self._timeout):
+                row = await self._fetch(user_id, session_id)
         except TimeoutError as exc:
             raise BackendUnavailable() from exc
+        return principal_from_row(row, self._clock.now())
 
-    async def _find(self, user_id: uuid.UUID, session_id: uuid.UUID) -> User | None:
+    async def _fetch(self, user_id: uuid.UUID, session_id: uuid.UUID) -> asyncpg.Record | None:
         try:
             pool = self._pool or await self._open()
-            # asyncio.timeout bounds the wait as acquire(timeout=) would, without the task
-            # that acquire's own wait_for creates for every call.
-            async with asyncio.timeout(self._timeout):
-                conn = await pool.acquire()
+            conn = await pool.acquire()
         except Exception as exc:
             if is_unavailable(exc):
                 raise BackendUnavailable() from exc
             raise
         try:
-            row = await conn.fetchrow(_PRINCIPAL, session_id, user_id, timeout=self._timeout)
+            return await conn.fetchrow(_PRINCIPAL, session_id, user_id)
         except BaseException as exc:
-            # The server may not answer: close the socket now rather than let release()
-            # wait for it, and never hand this connection out again.
+            # The server may not answer (or the timeout cancelled the wait): close the socket
+            # now rather than let release() wait for it, and never hand it out again.
             if is_unavailable(exc) or isinstance(exc, asyncio.CancelledError):
                 conn.terminate()
             if is_unavailable(exc):
                 raise BackendUnavailable() from exc
             raise
         finally:
-            await pool.release(conn, timeout=self._timeout)
-        return principal_from_row(row, self._clock.now())
+            await pool.release(conn)
 
     async def close(self) -> None:
         if self._pool is not None:

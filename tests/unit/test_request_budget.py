@@ -55,3 +55,18 @@ async def test_each_request_has_its_own_budget() -> None:
                 await asyncio.sleep(0.1)
 
     await asyncio.gather(*(request() for _ in range(5)))  # 0.5 s in all, none refused
+
+
+async def test_a_wait_bound_of_its_own_applies_with_or_without_a_request() -> None:
+    started = time.monotonic()
+    with pytest.raises(TimeoutError):
+        async with within_budget(at_most=0.05):
+            await asyncio.sleep(1)
+    with database_budget(1.0) as budget, pytest.raises(TimeoutError):
+        async with within_budget(at_most=0.05):  # the tighter of the two
+            await asyncio.sleep(1)
+    assert time.monotonic() - started < 0.5
+    assert 0.85 < budget.left(asyncio.get_running_loop().time()) < 0.96
+    with database_budget(0.05), pytest.raises(TimeoutError):
+        async with within_budget(at_most=10):  # the budget is the tighter one
+            await asyncio.sleep(1)
