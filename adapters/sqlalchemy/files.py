@@ -16,6 +16,7 @@ from application.ports.files import FileRepository, NewestFirstKey
 from domain.files import StoredFile
 
 _f = files.c
+_INSERT = insert(files)  # its values bound per call, see items.py
 _COLUMNS = [c.name for c in files.columns]
 # The sweep asks about keys in batches; this keeps one statement's parameters well below
 # SQLite's and asyncpg's limits.
@@ -35,9 +36,7 @@ class SqlAlchemyFileRepository(FileRepository):
         self._conn = connection
 
     async def add(self, file: StoredFile) -> None:
-        await self._conn.execute(
-            insert(files).values({name: getattr(file, name) for name in _COLUMNS})
-        )
+        await self._conn.execute(_INSERT, {name: getattr(file, name) for name in _COLUMNS})
 
     async def get(self, file_id: uuid.UUID) -> StoredFile | None:
         row = (await self._conn.execute(select(files).where(_f.id == file_id))).mappings().first()

@@ -28,6 +28,7 @@ from application.ports.posts import PostFilter, PostKey, PostRepository
 from domain.posts import Post
 
 _p = posts.c
+_INSERT = insert(posts)  # its values bound per call, see items.py
 _COLUMNS = [c.name for c in posts.columns]
 
 
@@ -62,7 +63,7 @@ class SqlAlchemyPostRepository(PostRepository):
         self._conn = connection
 
     async def add(self, post: Post) -> None:
-        await self._conn.execute(insert(posts).values(post_to_row(post)))
+        await self._conn.execute(_INSERT, post_to_row(post))
 
     async def get(self, post_id: uuid.UUID) -> Post | None:
         return await self._one(select(posts).where(_p.id == post_id))

@@ -32,6 +32,7 @@ from domain.errors import InsufficientStock, NotFound
 from domain.products import Product, ProductSort
 
 _p = products.c
+_INSERT = insert(products)  # its values bound per call, see items.py
 _COLUMNS = [c.name for c in products.columns]
 # (sort columns, descending?) for each sort; each ends with the id.
 _SORTS: dict[ProductSort, tuple[tuple[Any, Any], bool]] = {
@@ -81,7 +82,7 @@ class SqlAlchemyProductRepository(ProductRepository):
         self._conn = connection
 
     async def add(self, product: Product) -> None:
-        await self._conn.execute(insert(products).values(product_to_row(product)))
+        await self._conn.execute(_INSERT, product_to_row(product))
         await self._count(on_sale=int(product.is_active), total=1)
 
     async def get(self, product_id: uuid.UUID) -> Product | None:
