@@ -1,21 +1,24 @@
 """gzip for responses of MINIMUM_SIZE bytes or more, when the client accepts gzip; never for
 downloads (`Content-Disposition: attachment`), which keep their `Content-Length` and are
-mostly compressed already (images, archives, documents).
+mostly compressed already (images, archives, documents). Every response says
+`Vary: Accept-Encoding`, compressed or not, so caches keep the two apart.
 
-Starlette's GZipMiddleware (pure ASGI) does the work. It decides "accepts gzip" by looking for
-the substring `gzip` in `Accept-Encoding`, which also matches a refusal such as `gzip;q=0`;
-this subclass reads the header's codings and weights instead.
+Starlette's GZipResponder (pure ASGI) does the work, for the requests that accept gzip
+only; the conventions layer decides which (conventions.py). Starlette's own middleware
+decides "accepts gzip" by looking for the substring `gzip` in `Accept-Encoding`, which also
+matches a refusal such as `gzip;q=0`; accepts_gzip reads the header's codings and weights.
 """
 
 from __future__ import annotations
 
-from starlette.middleware.gzip import GZipMiddleware, GZipResponder
+from starlette.middleware.gzip import GZipResponder
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MINIMUM_SIZE = 1000
 # zlib's default level: most of level 9's gain at a fraction of its CPU.
 COMPRESS_LEVEL = 6
-VARY = (b"vary", b"Accept-Encoding")
+VARY = b"vary"
+ACCEPT_ENCODING = b"accept-encoding"
 
 
 def accepts_gzip(accept_encoding: str) -> bool:
@@ -39,31 +42,23 @@ def _weight(params: str) -> float:
         return 0.0
 
 
-class CompressionMiddleware(GZipMiddleware):
+def varying(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """`headers` with `Vary: Accept-Encoding`, unless a Vary header names it already."""
+    for name, value in headers:
+        if name.lower() == VARY and ACCEPT_ENCODING in value.lower():
+            return headers
+    headers.append((VARY, b"Accept-Encoding"))
+    return headers
+
+
+class Compressor:
+    """`app` with its responses gzipped: for a request whose client accepts gzip."""
+
     def __init__(self, app: ASGIApp) -> None:
-        super().__init__(app, minimum_size=MINIMUM_SIZE, compresslevel=COMPRESS_LEVEL)
+        self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        accept = ""
-        for name, value in scope["headers"]:
-            if name == b"accept-encoding":
-                accept = value.decode("latin-1")
-                break
-        if not accepts_gzip(accept):
-            # Nothing to compress: skip the responder (and its per-request set-up) and only
-            # tell caches that the answer depends on Accept-Encoding.
-            await self.app(scope, receive, _varying(send))
-            return
-        responder = _Responder(
-            self.app,
-            self.minimum_size,
-            compresslevel=self.compresslevel,
-            thread_minimum_size=self.thread_minimum_size,
-            exclude_content_types=self.exclude_content_types,
-        )
+        responder = _Responder(self.app, MINIMUM_SIZE, compresslevel=COMPRESS_LEVEL)
         await responder(scope, receive, send)
 
 
@@ -82,12 +77,3 @@ class _Responder(GZipResponder):
             await self.send(message)
             return
         await super().send_with_compression(message)
-
-
-def _varying(send: Send) -> Send:
-    async def send_with_vary(message: Message) -> None:
-        if message["type"] == "http.response.start":
-            message["headers"] = [*message.get("headers", ()), VARY]
-        await send(message)
-
-    return send_with_vary
