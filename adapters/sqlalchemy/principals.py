@@ -30,12 +30,16 @@ _PRINCIPAL = (
 )
 
 
+# (field, column label) of the session's part of the row, worked out once.
+_SESSION_FIELDS = [(c.name, SESSION_PREFIX + c.name) for c in login_sessions.columns]
+
+
 def principal_from_row(row: Mapping[Any, Any] | None, now: datetime) -> User | None:
     """The user of a (user, session) row when the session still grants access, else None."""
     if row is None:
         return None
     user = user_from_row(row)
-    session = LoginSession(**{c.name: row[SESSION_PREFIX + c.name] for c in login_sessions.columns})
+    session = LoginSession(**{name: row[label] for name, label in _SESSION_FIELDS})
     return user if grants_access(session, user, now) else None
 
 
