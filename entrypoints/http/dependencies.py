@@ -105,12 +105,9 @@ class _Caller(OAuth2PasswordBearer):
 
     async def __call__(self, request: Request) -> User | None:  # type: ignore[override]
         token = await super().__call__(request)
-        if not token:
-            if self._required:
-                raise NotAuthenticated()
+        if not token and not self._required:
             return None
-        authenticate: Authenticate = request.app.state.use_cases[Authenticate]()
-        return await authenticate(token)
+        return await current_user(token, request.app.state.use_cases[Authenticate]())
 
 
 CurrentUser = Annotated[User, Depends(_Caller(required=True))]

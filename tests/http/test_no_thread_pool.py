@@ -9,20 +9,14 @@ hashing, files) goes through its own bounded executors.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterator
 from typing import Any
 
 from fastapi.dependencies.models import Dependant
 
 from entrypoints.http.app import create_app
+from entrypoints.http.dependencies import _calls
 from entrypoints.http.middleware.routes import flattened
 from tests.conftest import settings_for
-
-
-def _calls(dependant: Dependant) -> Iterator[Any]:
-    yield dependant.call
-    for sub in dependant.dependencies:
-        yield from _calls(sub)
 
 
 def _runs_on_the_loop(call: Any) -> bool:
@@ -37,7 +31,7 @@ def test_every_endpoint_and_dependency_is_a_coroutine(tmp_path) -> None:
             f"{route.path}: {getattr(call, '__qualname__', call)!r}"
             for route in flattened(app.routes)
             if isinstance(getattr(route, "dependant", None), Dependant)
-            for call in _calls(route.dependant)
+            for call in (route.dependant.call, *_calls(route.dependant))
             if call is not None and not _runs_on_the_loop(call)
         }
     )
